@@ -1,0 +1,155 @@
+import csv
+import os.path as osp
+
+import numpy as np
+import pytest
+from mmpose.evaluation.metrics import NME
+
+from wingpose.evaluation import FaceAlignmentMetric, benchmark_table
+from wingpose.evaluation.functional import auc, failure_rate
+
+
+def sample(gt, pred, img_id, visible=None, box=None, subset=()):
+    gt = np.asarray(gt, dtype=np.float32)
+    visible = np.ones(len(gt)) if visible is None else np.asarray(visible, dtype=np.float32)
+    ann = dict(subset=list(subset))
+    if box is not None:
+        ann['bbox'] = list(box)
+    return dict(img_id=img_id, raw_ann_info=ann,
+                gt_instances=dict(keypoints=gt[None], keypoints_visible=visible[None],
+                                  bboxes=np.array([[0, 0, 10, 10]], dtype=np.float32)),
+                pred_instances=dict(keypoints=np.asarray(pred, dtype=np.float32)[None]))
+
+
+def face_68(scale=1.):
+    """68 points: eye corners 36 (0, 0) and 45 (100, 0), eye centres (15, 0) and (85, 0)."""
+    gt = np.random.default_rng(0).uniform(0, 100, (68, 2))
+    gt[36:42] = [[0, 0], [10, 5], [20, 5], [30, 0], [20, -5], [10, -5]]
+    gt[42:48] = [[70, 0], [80, 5], [90, 5], [100, 0], [90, -5], [80, -5]]
+    return gt * scale
+
+
+def run(metric, samples, dataset_name='300w'):
+    metric.dataset_meta = dict(dataset_name=dataset_name)
+    metric.process([], samples)
+    return metric.compute_metrics(metric.results)
+
+
+def test_inter_ocular_and_inter_pupil_differ_by_their_ratio():
+    shift = np.array([3., 4.])  # every point off by 5 px
+    samples = [sample(face_68(), face_68() + shift, 1), sample(face_68(2), face_68(2) + shift, 2)]
+    metrics = run(FaceAlignmentMetric(subset_key=None), samples)
+    # image 1: 5 / 100 and 5 / 70; image 2: 5 / 200 and 5 / 140
+    assert metrics['NME_inter_ocular'] == pytest.approx(100 * (5 / 100 + 5 / 200) / 2, rel=1e-6)
+    assert metrics['NME_inter_pupil'] == pytest.approx(100 * (5 / 70 + 5 / 140) / 2, rel=1e-6)
+    assert metrics['NME_inter_pupil'] / metrics['NME_inter_ocular'] == pytest.approx(100 / 70)
+    assert 'FR@0.08_inter_ocular' in metrics and 'AUC@0.08_inter_pupil' in metrics
+
+
+def test_box_normalisations():
+    gt = np.zeros((19, 2))
+    pred = gt + [3., 4.]
+    metrics = run(FaceAlignmentMetric(norms=['bbox', 'bbox_diag', 'bbox_max'], thr=0.07,
+                                      subset_key=None),
+                  [sample(gt, pred, 7, box=[5, 5, 30, 40])], 'aflw')
+    assert metrics['NME_bbox'] == pytest.approx(100 * 5 / np.sqrt(30 * 40), rel=1e-6)
+    assert metrics['NME_bbox_diag'] == pytest.approx(100 * 5 / 50, rel=1e-6)
+    assert metrics['NME_bbox_max'] == pytest.approx(100 * 5 / 40, rel=1e-6)
+
+
+def test_explicit_pair_and_groups():
+    gt = face_68()
+    metrics = run(FaceAlignmentMetric(
+        norms=[dict(name='corners', indices=(36, 45)),
+               dict(name='pupils', groups=(list(range(36, 42)), list(range(42, 48))))],
+        thr=0.1, subset_key=None), [sample(gt, gt + [0., 7.], 1)], 'my_faces')
+    assert metrics['NME_corners'] == pytest.approx(7.)
+    assert metrics['NME_pupils'] == pytest.approx(10.)
+
+
+def test_failure_rate_and_auc_on_known_errors():
+    nme = np.linspace(0.0, 0.06, 101)  # uniform errors below the threshold
+    assert auc(nme, 0.1) == pytest.approx(1 - nme.mean() / 0.1, rel=1e-12)
+    assert auc(nme, 0.1, 'simpson') == pytest.approx(1 - nme.mean() / 0.1, abs=2e-3)
+    errors = np.array([0.01, 0.05, 0.1, 0.2])
+    assert failure_rate(errors, 0.1) == 0.25  # strict: 0.1 is not a failure
+    # CED steps at 0.01 and 0.05 below thr=0.1: area = (0.09 + 0.05 + 0) / 4 / 0.1
+    assert auc(errors, 0.1) == pytest.approx((0.09 + 0.05) / 4 / 0.1)
+
+
+def test_subset_table_on_toy_set(tmp_path):
+    gt = face_68()
+    samples = [sample(gt, gt + [0., e], i, subset=[name])
+               for i, (e, name) in enumerate([(2., 'common'), (4., 'common'), (9., 'challenge')])]
+    metric = FaceAlignmentMetric(norms=['inter_ocular'], out_dir=str(tmp_path))
+    metrics = run(metric, samples)
+    assert metrics['NME_inter_ocular'] == pytest.approx(5.)
+    assert metrics['common/NME_inter_ocular'] == pytest.approx(3.)
+    assert metrics['challenge/NME_inter_ocular'] == pytest.approx(9.)
+    assert metrics['challenge/FR@0.08_inter_ocular'] == pytest.approx(100.)
+    assert metrics['common/FR@0.08_inter_ocular'] == pytest.approx(0.)
+    table = benchmark_table(metrics).splitlines()
+    assert table[0] == ('| subset | NME inter_ocular | FR@0.08 inter_ocular | '
+                        'AUC@0.08 inter_ocular |')
+    assert table[2].startswith('| full | 5.00 | 33.33 |')
+    assert [line.split('|')[1].strip() for line in table[2:]] == ['full', 'challenge', 'common']
+    with open(tmp_path / 'nme_per_image.csv') as f:
+        rows = list(csv.DictReader(f))
+    assert [r['subsets'] for r in rows] == ['common', 'common', 'challenge']
+    assert float(rows[2]['nme_inter_ocular']) == pytest.approx(9.)
+    assert osp.getsize(tmp_path / 'ced_inter_ocular.png') > 1000
+    with open(tmp_path / 'ced_inter_ocular.csv') as f:
+        ced_rows = list(csv.reader(f))
+    assert ced_rows[0] == ['nme_inter_ocular', 'full', 'challenge', 'common']
+    assert float(ced_rows[-1][1]) == pytest.approx(2 / 3)  # at x = thr
+
+
+def _mmpose_nme(samples):
+    metric = NME(norm_mode='keypoint_distance', keypoint_indices=[36, 45])
+    metric.dataset_meta = dict(dataset_name='300w', keypoint_id2name={i: str(i) for i in range(68)})
+    metric.process([], samples)
+    return 100 * metric.compute_metrics(metric.results)['NME']
+
+
+def test_agrees_with_mmpose_nme_when_images_have_equal_visible_points():
+    rng = np.random.default_rng(1)
+    samples = [sample(face_68(s), face_68(s) + rng.normal(0, 3, (68, 2)), i)
+               for i, s in enumerate([1., 1.5, 2.])]
+    ours = run(FaceAlignmentMetric(norms=['inter_ocular'], subset_key=None), samples)
+    assert ours['NME_inter_ocular'] == pytest.approx(_mmpose_nme(samples), rel=1e-5)
+
+
+def test_differs_from_pooled_mmpose_nme_with_unequal_visible_points():
+    gt = face_68()
+    visible = np.ones(68)
+    visible[:60] = 0  # image 2 keeps 8 points (the eyes)
+    samples = [sample(gt, gt + [0., 2.], 1), sample(gt, gt + [0., 10.], 2, visible=visible)]
+    ours = run(FaceAlignmentMetric(norms=['inter_ocular'], subset_key=None), samples)
+    assert ours['NME_inter_ocular'] == pytest.approx((2 + 10) / 2)  # per image, then mean
+    pooled = (68 * 2 + 8 * 10) / (68 + 8)
+    assert _mmpose_nme(samples) == pytest.approx(pooled, rel=1e-5)
+
+
+def test_undefined_images_are_skipped_with_their_ids(caplog):
+    gt = face_68()
+    collapsed = gt.copy()
+    collapsed[45] = collapsed[36]  # zero inter-ocular distance
+    nan_pred = gt.copy()
+    nan_pred[3] = np.nan
+    samples = [sample(gt, gt + [0., 4.], 'a'), sample(collapsed, collapsed, 'b'),
+               sample(gt, nan_pred, 'c'), sample(gt, gt, 'd', visible=np.zeros(68))]
+    metrics = run(FaceAlignmentMetric(norms=['inter_ocular'], subset_key=None), samples)
+    assert metrics['NME_inter_ocular'] == pytest.approx(4.)
+    assert all(np.isfinite(v) for v in metrics.values())
+    with pytest.raises(ValueError, match=r"3 image\(s\).*\['b', 'c', 'd'\]"):
+        run(FaceAlignmentMetric(norms=['inter_ocular'], subset_key=None, strict=True), samples)
+
+
+def test_unknown_dataset_lists_the_options():
+    gt = face_68()
+    with pytest.raises(ValueError, match=r"no preset for dataset_name='faces'.*'300w'"):
+        run(FaceAlignmentMetric(), [sample(gt, gt, 1)], 'faces')
+    with pytest.raises(ValueError, match=r"unknown normalisation 'inter_pupil'.*'bbox'"):
+        run(FaceAlignmentMetric(norms=['inter_pupil'], thr=0.1), [sample(gt, gt, 1)], 'faces')
+    with pytest.raises(ValueError, match='uses keypoint 36, but the data has 19 keypoints'):
+        run(FaceAlignmentMetric(), [sample(gt[:19], gt[:19], 1)], '300w')

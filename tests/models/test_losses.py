@@ -1,0 +1,306 @@
+import math
+
+import pytest
+import torch
+from mmpose.models.losses import AdaptiveWingLoss as MMPoseAdaptiveWingLoss
+from mmpose.models.losses import WingLoss as MMPoseWingLoss
+
+from wingpose.models.losses import AdaptiveWingLoss, STARLoss, WingLoss
+from wingpose.models.losses.adaptive_wing_loss import adaptive_wing, weighted_loss_map
+from wingpose.models.losses.star_loss import symmetric_eig2x2
+from wingpose.models.losses.wing_loss import wing
+
+
+def scalar_coords(x: float) -> torch.Tensor:
+    return torch.tensor([[[x, 0.]]], dtype=torch.float64)
+
+
+# ----------------------------------------------------------------------------------- Wing
+@pytest.mark.parametrize('x, expected', [
+    (1., 10 * math.log(1 + 1 / 2)),            # log branch
+    (-4., 10 * math.log(1 + 4 / 2)),           # symmetric
+    (15., 15 - (10 - 10 * math.log(1 + 10 / 2))),  # linear branch
+])
+def test_wing_closed_form(x, expected):
+    assert wing(torch.tensor(x, dtype=torch.float64)).item() == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize('r', [0., 1., 3.])
+def test_wing_continuous_at_w(r):
+    w = 10.
+    below = wing(torch.tensor(w - 1e-9, dtype=torch.float64), w, 2., r)
+    above = wing(torch.tensor(w, dtype=torch.float64), w, 2., r)
+    assert below.item() == pytest.approx(above.item(), abs=1e-7)
+
+
+def test_rectified_wing_closed_form():
+    r = 1.
+    t = torch.tensor([0.5, 3., 20.], dtype=torch.float64)
+    c = 10 - 10 * math.log(1 + (10 - r) / 2)
+    expected = [0., 10 * math.log(1 + (3 - r) / 2), 20 - c]
+    assert wing(t, 10., 2., r).tolist() == pytest.approx(expected, rel=1e-12)
+    # continuity at the zero zone
+    assert wing(torch.tensor(r + 1e-12, dtype=torch.float64), 10., 2., r).item() < 1e-10
+
+
+def test_wing_loss_is_mean_over_coordinates_in_pixels():
+    loss = WingLoss(input_size=(64, 32))
+    pred = torch.tensor([[[0.1, 0.5]]], dtype=torch.float64)
+    target = torch.tensor([[[0.0, 0.0]]], dtype=torch.float64)
+    expected = (wing(torch.tensor(6.4)) + wing(torch.tensor(16.))).item() / 2
+    assert loss(pred, target).item() == pytest.approx(expected, rel=1e-6)
+
+
+def test_wing_loss_zero_weight_removes_point_exactly():
+    torch.manual_seed(0)
+    pred = torch.rand(2, 5, 2, dtype=torch.float64) * 20
+    target = torch.rand(2, 5, 2, dtype=torch.float64) * 20
+    weight = torch.ones(2, 5, dtype=torch.float64)
+    weight[:, -1] = 0
+    pred_far = pred.clone().requires_grad_()
+    with torch.no_grad():
+        pred_far[:, -1] = 1e4
+    loss = WingLoss()
+    removed = loss(pred_far, target, weight.unsqueeze(-1))
+    assert removed.item() == pytest.approx(loss(pred[:, :-1], target[:, :-1]).item(), rel=1e-14)
+    removed.backward()
+    assert (pred_far.grad[:, -1] == 0).all()
+
+
+def test_wing_loss_does_not_grow_with_landmarks():
+    torch.manual_seed(0)
+    pred, target = torch.rand(3, 19, 2) * 20, torch.rand(3, 19, 2) * 20
+    loss = WingLoss()
+    tiled = loss(pred.repeat(1, 5, 1), target.repeat(1, 5, 1))
+    assert tiled.item() == pytest.approx(loss(pred, target).item(), rel=1e-6)
+
+
+def test_wing_loss_matches_mmpose_up_to_reduction():
+    torch.manual_seed(0)
+    pred, target = torch.rand(4, 68, 2) * 30, torch.rand(4, 68, 2) * 30
+    ours = WingLoss(use_target_weight=False)(pred, target)
+    theirs = MMPoseWingLoss(omega=10., epsilon=2.)(pred, target)
+    # MMPose sums over keypoints and coordinates, then averages over the batch
+    assert (ours * 68 * 2).item() == pytest.approx(theirs.item(), rel=1e-5)
+
+
+def test_wing_loss_gradcheck():
+    torch.manual_seed(0)
+    # errors away from 0, r and w
+    target = torch.zeros(2, 4, 2, dtype=torch.float64)
+    pred = torch.tensor([1.5, 4., 12., 30., -2.5, -8., -13., 0.7] * 2,
+                        dtype=torch.float64).view(2, 4, 2).requires_grad_()
+    weight = torch.rand(2, 4, 1, dtype=torch.float64)
+    for r in (0., 0.5):
+        assert torch.autograd.gradcheck(
+            lambda p: WingLoss(rectified_r=r)(p, target, weight), (pred, ))
+
+
+@pytest.mark.parametrize('kwargs, match', [
+    (dict(w=-1.), 'w must be'),
+    (dict(epsilon=0.), 'epsilon must be'),
+    (dict(rectified_r=10.), 'rectified_r'),
+    (dict(rectified_r=-1.), 'rectified_r'),
+    (dict(input_size=(64, 64, 3)), 'input_size'),
+])
+def test_wing_loss_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        WingLoss(**kwargs)
+
+
+def test_wing_loss_bad_inputs():
+    loss = WingLoss(check_finite=True)
+    with pytest.raises(ValueError, match=r'same shape.*\(2, 3, 2\).*\(2, 4, 2\)'):
+        loss(torch.zeros(2, 3, 2), torch.zeros(2, 4, 2))
+    with pytest.raises(ValueError, match=r'3-D tensor.*\(6, 2\)'):
+        loss(torch.zeros(6, 2), torch.zeros(6, 2))
+    with pytest.raises(ValueError, match='pred holds 1 non-finite'):
+        loss(torch.tensor([[[float('nan'), 0.]]]), torch.zeros(1, 1, 2))
+    with pytest.raises(ValueError, match=r'target_weight must have shape \(2, 3\)'):
+        loss(torch.zeros(2, 3, 2), torch.zeros(2, 3, 2), torch.ones(3, 2))
+
+
+# ---------------------------------------------------------------------------- Adaptive Wing
+def paper_awing(y, y_hat, alpha=2.1, omega=14., eps=1., theta=0.5):
+    """The paper's formula, written out for scalars."""
+    delta = abs(y - y_hat)
+    a = omega * (1 / (1 + (theta / eps)**(alpha - y))) * (alpha - y) * (
+        (theta / eps)**(alpha - y - 1)) * (1 / eps)
+    c = theta * a - omega * math.log(1 + (theta / eps)**(alpha - y))
+    if delta < theta:
+        return omega * math.log(1 + abs(delta / eps)**(alpha - y))
+    return a * delta - c
+
+
+@pytest.mark.parametrize('y, y_hat', [(0.5, 0.3), (1., 0.8), (0., 0.1), (0., 0.9), (1., 0.1),
+                                      (0.2, -0.6)])
+def test_adaptive_wing_closed_form(y, y_hat):
+    value = adaptive_wing(torch.tensor(y_hat, dtype=torch.float64),
+                          torch.tensor(y, dtype=torch.float64))
+    assert value.item() == pytest.approx(paper_awing(y, y_hat), rel=1e-10)
+
+
+@pytest.mark.parametrize('y', [0., 0.3, 1.])
+def test_adaptive_wing_continuous_at_theta(y):
+    t = torch.tensor(y, dtype=torch.float64)
+    below = adaptive_wing(t - 0.5 + 1e-10, t)
+    at = adaptive_wing(t - 0.5, t)
+    assert below.item() == pytest.approx(at.item(), abs=1e-7)
+
+
+def test_weighted_loss_map_is_dilated_threshold():
+    target = torch.zeros(1, 2, 7, 7)
+    target[0, 0, 3, 3] = 1.
+    target[0, 1, 0, 0] = 0.19  # below the threshold: no foreground
+    weight = weighted_loss_map(target)
+    expected = torch.ones(1, 2, 7, 7)
+    expected[0, 0, 2:5, 2:5] = 11.
+    assert torch.equal(weight, expected)
+
+
+def test_adaptive_wing_matches_mmpose_without_map():
+    torch.manual_seed(0)
+    pred, target = torch.rand(2, 5, 16, 16), torch.rand(2, 5, 16, 16)
+    ours = AdaptiveWingLoss(use_weight_map=False)(pred, target)
+    theirs = MMPoseAdaptiveWingLoss()(pred, target)
+    assert ours.item() == pytest.approx(theirs.item(), rel=1e-5)
+
+
+def test_adaptive_wing_weight_map_and_keypoint_weights():
+    torch.manual_seed(0)
+    pred, target = torch.rand(2, 3, 8, 8, dtype=torch.float64), \
+        torch.rand(2, 3, 8, 8, dtype=torch.float64)
+    weights = torch.tensor([[1., 0., 1.], [1., 1., 0.]], dtype=torch.float64)
+    loss = AdaptiveWingLoss()(pred, target, weights)
+    per_pixel = adaptive_wing(pred, target) * weighted_loss_map(target)
+    mask = weights[:, :, None, None].expand_as(per_pixel)
+    assert loss.item() == pytest.approx((per_pixel[mask > 0]).mean().item(), rel=1e-12)
+
+
+def test_adaptive_wing_gradcheck():
+    torch.manual_seed(0)
+    target = torch.rand(1, 2, 5, 5, dtype=torch.float64)
+    pred = (target + (torch.rand_like(target) - 0.5) * 1.6).requires_grad_()
+    assert torch.autograd.gradcheck(lambda p: AdaptiveWingLoss()(p, target), (pred, ))
+
+
+def test_adaptive_wing_bad_input():
+    with pytest.raises(ValueError, match=r'4-D tensor.*\(2, 3, 8\)'):
+        AdaptiveWingLoss()(torch.zeros(2, 3, 8), torch.zeros(2, 3, 8))
+    with pytest.raises(ValueError, match='theta must be'):
+        AdaptiveWingLoss(theta=-0.5)
+    with pytest.raises(ValueError, match='output holds'):
+        AdaptiveWingLoss(check_finite=True)(torch.full((1, 1, 4, 4), float('inf')),
+                                            torch.zeros(1, 1, 4, 4))
+
+
+# ------------------------------------------------------------------------------------ STAR
+def reference_star(heatmaps, target, w=1., eps=1e-5, low=1e-6, high=1e2):
+    """A plain float64 STAR: full grids, explicit covariance, torch.linalg.eigh."""
+    n, k, h, wd = heatmaps.shape
+    p = heatmaps / heatmaps.sum((2, 3)).clamp(min=1e-6)[..., None, None]
+    yy, xx = torch.meshgrid(torch.arange(h, dtype=p.dtype) / (h - 1) * 2 - 1,
+                            torch.arange(wd, dtype=p.dtype) / (wd - 1) * 2 - 1, indexing='ij')
+    mean = torch.stack([(p * xx).sum((2, 3)), (p * yy).sum((2, 3))], dim=-1)
+    dx, dy = xx - mean[..., 0, None, None], yy - mean[..., 1, None, None]
+    sxx, syy, sxy = (p * dx * dx).sum((2, 3)), (p * dy * dy).sum((2, 3)), \
+        (p * dx * dy).sum((2, 3))
+    cov = torch.stack([torch.stack([sxx, sxy], -1), torch.stack([sxy, syy], -1)], -2)
+    v1 = p.sum((2, 3)) + eps
+    v2 = (p * p).sum((2, 3)) + eps
+    cov = cov / (v1 - v2 / v1)[..., None, None]
+    evalues, evectors = torch.linalg.eigh(cov)
+    evalues = evalues.clamp(low, high)
+    error = target - mean
+    loss = 0
+    for i in range(2):
+        proj = (evectors[..., :, i] * error).sum(-1)
+        dist = torch.where(proj.abs() < 0.01, 50 * proj**2, proj.abs() - 0.005)
+        loss = loss + dist / (evalues[..., i] + eps).sqrt() + w * evalues[..., i].abs()
+    return loss.mean()
+
+
+def random_heatmaps(n=3, k=7, h=16, w=20, dtype=torch.float64, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    heatmaps = torch.rand(n, k, h, w, generator=g, dtype=dtype)**6
+    target = torch.rand(n, k, 2, generator=g, dtype=dtype) * 2 - 1
+    return heatmaps, target
+
+
+def test_star_matches_reference():
+    for seed in range(3):
+        heatmaps, target = random_heatmaps(seed=seed)
+        ours = STARLoss()(heatmaps, target)
+        assert ours.item() == pytest.approx(reference_star(heatmaps, target).item(), rel=1e-6)
+
+
+def test_star_matches_reference_on_peaked_heatmaps():
+    h = w = 32
+    yy, xx = torch.meshgrid(torch.arange(h, dtype=torch.float64),
+                            torch.arange(w, dtype=torch.float64), indexing='ij')
+    heatmaps = torch.exp(-(((xx - 10) / 2.)**2 + ((yy - 20) / 5.)**2 + 0.3 * (xx - 10) *
+                           (yy - 20) / 4.)).expand(2, 3, h, w).contiguous()
+    target = torch.tensor([0.1, -0.3], dtype=torch.float64).expand(2, 3, 2)
+    assert STARLoss()(heatmaps, target).item() == pytest.approx(
+        reference_star(heatmaps, target).item(), rel=1e-6)
+
+
+def test_symmetric_eig2x2_matches_eigh():
+    g = torch.Generator().manual_seed(0)
+    a = torch.randn(100, 2, 2, generator=g, dtype=torch.float64)
+    cov = a @ a.transpose(-1, -2)
+    evalues, evectors = symmetric_eig2x2(cov[:, 0, 0], cov[:, 1, 1], cov[:, 0, 1])
+    ref_values, _ = torch.linalg.eigh(cov)
+    assert torch.allclose(evalues, ref_values, atol=1e-12)
+    # columns are unit eigenvectors: cov v_i = lambda_i v_i
+    assert torch.allclose(cov @ evectors, evectors * evalues.unsqueeze(-2), atol=1e-10)
+    assert torch.allclose(evectors.transpose(-1, -2) @ evectors,
+                          torch.eye(2, dtype=torch.float64).expand(100, 2, 2), atol=1e-12)
+
+
+@pytest.mark.parametrize('dist', ['smoothl1', 'l1', 'l2', 'wing'])
+def test_star_gradcheck(dist):
+    heatmaps, target = random_heatmaps(n=1, k=2, h=6, w=5)
+    heatmaps.requires_grad_()
+    weight = torch.tensor([[1., 0.5]], dtype=torch.float64)
+    assert torch.autograd.gradcheck(
+        lambda hm: STARLoss(dist=dist)(hm, target, weight), (heatmaps, ))
+
+
+@pytest.mark.parametrize('name', ['flat', 'zeros', 'one_hot', 'negative', 'tiny'])
+def test_star_degenerate_heatmaps_are_finite(name):
+    shape = (2, 3, 8, 8)
+    heatmaps = {
+        'flat': torch.ones(shape),
+        'zeros': torch.zeros(shape),
+        'one_hot': torch.zeros(shape),
+        'negative': -torch.rand(shape, generator=torch.Generator().manual_seed(0)),
+        'tiny': torch.full(shape, 1e-12),
+    }[name]
+    if name == 'one_hot':
+        heatmaps[..., 3, 4] = 1.
+    heatmaps.requires_grad_()
+    loss = STARLoss()(heatmaps, torch.zeros(2, 3, 2))
+    loss.backward()
+    assert torch.isfinite(loss)
+    assert torch.isfinite(heatmaps.grad).all()
+
+
+def test_star_zero_weight_removes_landmark():
+    heatmaps, target = random_heatmaps()
+    weight = torch.ones(3, 7, dtype=torch.float64)
+    weight[:, 2] = 0
+    keep = [0, 1, 3, 4, 5, 6]
+    assert STARLoss()(heatmaps, target, weight).item() == pytest.approx(
+        STARLoss()(heatmaps[:, keep], target[:, keep]).item(), rel=1e-12)
+
+
+def test_star_bad_input():
+    with pytest.raises(ValueError, match=r'target must have shape \(N, K, 2\) = \(2, 3, 2\)'):
+        STARLoss()(torch.rand(2, 3, 8, 8), torch.rand(2, 4, 2))
+    with pytest.raises(ValueError, match='dist must be one of'):
+        STARLoss(dist='huber')
+    with pytest.raises(ValueError, match='eigenvalue_range'):
+        STARLoss(eigenvalue_range=(1., 0.5))
+    with pytest.raises(ValueError, match='heatmaps holds'):
+        STARLoss(check_finite=True)(torch.full((1, 1, 4, 4), float('nan')), torch.zeros(1, 1, 2))

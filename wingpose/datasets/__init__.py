@@ -1,0 +1,3 @@
+from .face_landmark_dataset import FaceLandmarkDataset
+
+__all__ = ['FaceLandmarkDataset']

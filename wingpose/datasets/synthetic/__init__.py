@@ -1,0 +1,7 @@
+"""An embedded synthetic face benchmark with exact landmarks (68 iBUG / 19 AFLW points)."""
+from .geometry import AFLW19_FROM_68, FaceParams, mean_face, sample_face
+from .render import render_face
+from .writer import generate_synthetic_faces
+
+__all__ = ['AFLW19_FROM_68', 'FaceParams', 'mean_face', 'sample_face', 'render_face',
+           'generate_synthetic_faces']

@@ -1,0 +1,133 @@
+"""Write the synthetic face benchmark: images and MMPose COCO-style JSON (68 and 19 points)."""
+import json
+import os
+import os.path as osp
+import shutil
+from multiprocessing import Pool
+from typing import Dict, List, Sequence
+
+import cv2
+import numpy as np
+
+from .geometry import sample_face, to_aflw19
+from .render import render_face
+
+SPLITS = ('train', 'test')
+LARGE_POSE_YAW = 45.  # degrees: the `large_pose` subset
+MANIFEST = 'manifest.json'
+
+
+def _face_records(seed: int, split: str, index: int, image_size: int, image_dir: str) -> dict:
+    """Render sample ``index`` of ``split`` and return its annotations (68 and 19 points)."""
+    rng = np.random.default_rng([seed, SPLITS.index(split), index])
+    face = sample_face(rng)
+    image, points, self_vis, occluded = render_face(rng, face, image_size)
+    file_name = f'{split}/{index:06d}.jpg'
+    cv2.imwrite(osp.join(image_dir, file_name), image, [cv2.IMWRITE_JPEG_QUALITY, 95])
+
+    x0, y0 = points.min(0)
+    x1, y1 = points.max(0)
+    box = [float(x0), float(y0), float(x1 - x0), float(y1 - y0)]
+    points19, vis19 = to_aflw19(points, self_vis)
+    occluded19 = to_aflw19(points, ~occluded)[1] == 0
+    subset = (['frontal'] if vis19.all() else []) + \
+        (['large_pose'] if abs(face.yaw) >= LARGE_POSE_YAW else [])
+    common = dict(
+        image_id=index, id=index, category_id=1, iscrowd=0, bbox=box,
+        center=[box[0] + box[2] / 2, box[1] + box[3] / 2], scale=max(box[2], box[3]) / 200,
+        box_size=float(np.sqrt(box[2] * box[3])), subset=subset,
+        pose=dict(yaw=face.yaw, pitch=face.pitch, roll=face.roll))
+    # 68 points: all labelled (300W convention), 2 = seen, 1 = hidden by the head or occluder
+    v68 = np.where(self_vis & ~occluded, 2, 1)
+    # 19 points: AFLW convention, self-occluded points are not annotated (0)
+    v19 = np.where(~vis19, 0, np.where(occluded19, 1, 2))
+    return dict(
+        image=dict(id=index, file_name=file_name, width=image_size, height=image_size),
+        ann68=dict(common, keypoints=_keypoints(points, v68), num_keypoints=int((v68 > 0).sum())),
+        ann19=dict(common, keypoints=_keypoints(points19, v19),
+                   num_keypoints=int((v19 > 0).sum())))
+
+
+def _keypoints(points: np.ndarray, visible: np.ndarray) -> List[float]:
+    return [v for (x, y), f in zip(points, visible) for v in (float(x), float(y), int(f))]
+
+
+def _render_chunk(args) -> List[dict]:
+    seed, split, indices, image_size, image_dir = args
+    return [_face_records(seed, split, i, image_size, image_dir) for i in indices]
+
+
+def generate_synthetic_faces(out_dir: str, num_train: int, num_test: int, seed: int = 0,
+                             image_size: int = 256, workers: int = 2) -> Dict[str, dict]:
+    """Write ``out_dir/{images/{train,test}, annotations/synthface_{68,19}_{split}.json}``.
+
+    Deterministic for a seed (each sample has its own random stream, whatever ``workers``).
+    Idempotent: an existing dataset made with the same settings is kept; one made with other
+    settings is an error. The dataset is built in ``out_dir + '.partial'`` and renamed into
+    place when complete, so an interrupted run leaves nothing that looks finished.
+
+    Returns:
+        dict: per split, the counts of images, large-pose and frontal faces.
+    """
+    settings = dict(num_train=num_train, num_test=num_test, seed=seed, image_size=image_size)
+    manifest = osp.join(out_dir, MANIFEST)
+    if osp.exists(manifest):
+        with open(manifest) as f:
+            existing = json.load(f)
+        if existing['settings'] != settings:
+            raise ValueError(f'{out_dir} holds a synthetic dataset made with '
+                             f'{existing["settings"]}, not {settings}: remove it or choose '
+                             'another --out')
+        return existing['counts']
+    if osp.exists(out_dir):
+        raise ValueError(f'{out_dir} exists and is not a synthetic face dataset (no {MANIFEST})')
+    for name, value in settings.items():
+        if value < (0 if name == 'seed' else 1):
+            raise ValueError(f'{name} must be {">= 0" if name == "seed" else ">= 1"}, '
+                             f'got {value}')
+    partial = out_dir.rstrip('/') + '.partial'
+    shutil.rmtree(partial, ignore_errors=True)
+    image_dir = osp.join(partial, 'images')
+    os.makedirs(osp.join(partial, 'annotations'))
+    counts = {}
+    with Pool(workers) if workers > 1 else _Serial() as pool:
+        for split, count in zip(SPLITS, (num_train, num_test)):
+            os.makedirs(osp.join(image_dir, split))
+            chunks = [(seed, split, idx, image_size, image_dir)
+                      for idx in np.array_split(np.arange(count), max(1, count // 64))]
+            records = [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
+            images = [r['image'] for r in records]
+            for layout in ('68', '19'):
+                _write_json(osp.join(partial, 'annotations', f'synthface_{layout}_{split}.json'),
+                            images, [r[f'ann{layout}'] for r in records])
+            counts[split] = _count(records)
+    with open(osp.join(partial, MANIFEST), 'w') as f:
+        json.dump(dict(settings=settings, counts=counts), f, indent=2)
+    os.replace(partial, out_dir)
+    return counts
+
+
+def _count(records: Sequence[dict]) -> dict:
+    tags = [r['ann68']['subset'] for r in records]
+    return dict(images=len(records), large_pose=sum('large_pose' in t for t in tags),
+                frontal=sum('frontal' in t for t in tags))
+
+
+def _write_json(path: str, images: list, annotations: list) -> None:
+    with open(path, 'w') as f:
+        json.dump(dict(images=images, annotations=annotations,
+                       categories=[dict(id=1, name='face', supercategory='face')]), f)
+
+
+class _Serial:
+    """``multiprocessing.Pool``'s ``map`` in this process (workers=1)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    @staticmethod
+    def map(func, iterable):
+        return list(map(func, iterable))

@@ -1,0 +1,9 @@
+from .face_alignment import (BOX_NORMS, DATASET_PRESETS, Normalisation, auc, ced, failure_rate,
+                             normalising_distance, per_image_nme, resolve_normalisation,
+                             subset_members, summarise)
+
+__all__ = [
+    'BOX_NORMS', 'DATASET_PRESETS', 'Normalisation', 'auc', 'ced', 'failure_rate',
+    'normalising_distance', 'per_image_nme', 'resolve_normalisation', 'subset_members',
+    'summarise'
+]

@@ -1,0 +1,3 @@
+from .face_alignment_metric import FaceAlignmentMetric
+
+__all__ = ['FaceAlignmentMetric']

@@ -1,0 +1,213 @@
+"""The face-alignment benchmark metric: NME / FR / AUC per normalisation and per subset."""
+import csv
+import os
+import os.path as osp
+from collections import OrderedDict
+from typing import Dict, List, Optional, Sequence, Union
+
+import numpy as np
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import MMLogger, print_log
+
+from wingpose.registry import METRICS
+from ..functional.face_alignment import (DATASET_PRESETS, NormSpec, ced, normalising_distance,
+                                         per_image_nme, resolve_normalisation, subset_members,
+                                         summarise)
+from ..table import benchmark_table, threshold_tag
+
+
+@METRICS.register_module()
+class FaceAlignmentMetric(BaseMetric):
+    """Per-image NME, failure rate and AUC under one or more normalisations, per subset.
+
+    For each image, ``NME = mean_k |pred_k - gt_k| / d`` over its visible keypoints (MMPose's
+    ``NME`` instead pools all keypoints of all images). ``FR@thr`` is the share of images with
+    ``NME > thr``; ``AUC@thr`` is the area under the CED on [0, thr] divided by ``thr``
+    (integrated exactly by default, see :func:`~wingpose.evaluation.functional.auc`). All three
+    are reported in percent, for the full set and for every subset named in the samples'
+    ``subset_key`` annotation field (kept by :class:`~wingpose.datasets.FaceLandmarkDataset`
+    in ``raw_ann_info``).
+
+    Metric keys: ``NME_<norm>``, ``FR@<thr>_<norm>``, ``AUC@<thr>_<norm>`` for the full set and
+    ``<subset>/...`` for subsets, e.g. ``NME_inter_ocular`` or ``challenge/FR@0.08_inter_pupil``
+    (usable as ``save_best``).
+
+    Args:
+        norms (str | dict | list, optional): Normalisations, each a name (``'inter_ocular'``,
+            ``'inter_pupil'`` from the dataset preset; ``'bbox'`` = sqrt(w*h), ``'bbox_diag'``
+            = sqrt(w^2+h^2), ``'bbox_max'`` = max(w, h)) or an explicit
+            ``dict(name=..., indices=(i, j))`` / ``dict(name=..., groups=([...], [...]))``.
+            None takes the preset of ``dataset_meta['dataset_name']``
+            (300w, wflw, cofw, aflw). Default: None.
+        thr (float | dict, optional): Failure/AUC threshold (fraction of ``d``), one for all
+            norms or per norm name. None takes the dataset preset. Default: None.
+        auc_method (str): ``'exact'`` or ``'simpson'`` (STAR's 1e-4 grid). Default: 'exact'.
+        subset_key (str, optional): Annotation field holding each sample's subset names (a
+            string or a list). None reports the full set only. Default: 'subset'.
+        subsets (Sequence[str], optional): Subset order in the outputs; by default the sorted
+            names found in the data.
+        box_key (str): Annotation field with the ground-truth face box ``[x, y, w, h]`` (the
+            COCO ``bbox``, which the converters fill with the dataset's own face box); when a
+            sample lacks it, the crop box ``gt_instances.bboxes`` is used. Default: 'bbox'.
+        out_dir (str, optional): Where the per-image CSV and the CED curves (CSV and PNG) are
+            written. None: beside the current log file, or nowhere without one.
+        strict (bool): Raise on an image whose NME is undefined (no visible keypoint, zero or
+            non-finite distance, NaN prediction) instead of skipping it with a warning.
+        collect_device (str): Device for collecting results across ranks. Default: 'cpu'.
+        prefix (str, optional): Prefix of the metric keys.
+    """
+
+    FULL = 'full'
+
+    def __init__(self,
+                 norms: Optional[Union[NormSpec, List[NormSpec]]] = None,
+                 thr: Optional[Union[float, Dict[str, float]]] = None,
+                 auc_method: str = 'exact',
+                 subset_key: Optional[str] = 'subset',
+                 subsets: Optional[Sequence[str]] = None,
+                 box_key: str = 'bbox',
+                 out_dir: Optional[str] = None,
+                 strict: bool = False,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        if auc_method not in ('exact', 'simpson'):
+            raise ValueError(f"auc_method must be 'exact' or 'simpson', got {auc_method!r}")
+        self.norms = norms if norms is None or isinstance(norms, list) else [norms]
+        self.thr = thr
+        self.auc_method = auc_method
+        self.subset_key = subset_key
+        self.subsets = subsets
+        self.box_key = box_key
+        self.out_dir = out_dir
+        self.strict = strict
+
+    def process(self, data_batch: Sequence[dict], data_samples: Sequence[dict]) -> None:
+        """Collect predictions, ground truth, boxes and subset tags of each sample."""
+        for sample in data_samples:
+            gt = sample['gt_instances']
+            ann = sample.get('raw_ann_info') or {}
+            visible = np.asarray(gt['keypoints_visible']).reshape(-1)
+            if ann.get(self.box_key) is not None:
+                box_wh = np.asarray(ann[self.box_key], dtype=np.float64)[2:4]
+            elif 'bboxes' in gt:
+                x1, y1, x2, y2 = np.asarray(gt['bboxes'], dtype=np.float64).reshape(-1)[:4]
+                box_wh = np.array([x2 - x1, y2 - y1])
+            else:
+                box_wh = np.full(2, np.nan)
+            tags = ann.get(self.subset_key, ()) if self.subset_key else ()
+            self.results.append(dict(
+                img_id=sample.get('img_id', len(self.results)),
+                pred=np.asarray(sample['pred_instances']['keypoints'],
+                                dtype=np.float64).reshape(-1, 2),
+                gt=np.asarray(gt['keypoints'], dtype=np.float64).reshape(-1, 2),
+                mask=visible > 0,
+                box_wh=box_wh,
+                tags=(tags, ) if isinstance(tags, str) else tuple(tags)))
+
+    def _settings(self):
+        """The normalisations and their thresholds, from the arguments or the preset."""
+        name = (self.dataset_meta or {}).get('dataset_name')
+        preset = DATASET_PRESETS.get(name)
+        if preset is None and (self.norms is None or self.thr is None):
+            raise ValueError(
+                f"FaceAlignmentMetric has no preset for dataset_name={name!r}: set both 'norms' "
+                f"and 'thr', or use one of {sorted(DATASET_PRESETS)}")
+        norms = [resolve_normalisation(spec, name)
+                 for spec in (self.norms if self.norms is not None else preset['norms'])]
+        thr = self.thr if self.thr is not None else preset['thr']
+        thrs = {n.name: float(thr[n.name] if isinstance(thr, dict) else thr) for n in norms}
+        return norms, thrs
+
+    def compute_metrics(self, results: list) -> Dict[str, float]:
+        """NME / FR / AUC of every normalisation on the full set and every subset."""
+        norms, thrs = self._settings()
+        pred = np.stack([r['pred'] for r in results])
+        gt = np.stack([r['gt'] for r in results])
+        mask = np.stack([r['mask'] for r in results])
+        box_wh = np.stack([r['box_wh'] for r in results])
+        img_ids = [r['img_id'] for r in results]
+        members = {self.FULL: np.ones(len(results), dtype=bool)}
+        members.update(subset_members([r['tags'] for r in results], self.subsets))
+        nan_pred = ~np.isfinite(pred).all(axis=(1, 2))
+
+        metrics: Dict[str, float] = OrderedDict()
+        per_image = OrderedDict()
+        for norm in norms:
+            distance = normalising_distance(norm, gt, box_wh)
+            nme = per_image_nme(pred, gt, mask, distance)
+            nme[nan_pred] = np.nan
+            self._check_undefined(norm.name, nme, img_ids)
+            per_image[norm.name] = nme
+            thr = thrs[norm.name]
+            for subset, member in members.items():
+                values = nme[member & np.isfinite(nme)]
+                tag = '' if subset == self.FULL else f'{subset}/'
+                summary = summarise(values, thr, self.auc_method)
+                metrics[f'{tag}NME_{norm.name}'] = summary['NME']
+                metrics[f'{tag}FR@{threshold_tag(thr)}_{norm.name}'] = summary['FR']
+                metrics[f'{tag}AUC@{threshold_tag(thr)}_{norm.name}'] = summary['AUC']
+
+        out_dir = self._out_dir()
+        if out_dir:
+            self._write_outputs(out_dir, img_ids, results, per_image, members, thrs)
+        print_log('\n' + benchmark_table(metrics), logger='current')
+        return metrics
+
+    def _check_undefined(self, norm: str, nme: np.ndarray, img_ids: list) -> None:
+        bad = [img_ids[i] for i in np.flatnonzero(~np.isfinite(nme))]
+        if not bad:
+            return
+        message = (f'NME_{norm} is undefined for {len(bad)} image(s) (no visible keypoint, a '
+                   f'zero or non-finite normalising distance, or a NaN prediction): img_id '
+                   f'{bad[:20]}{" ..." if len(bad) > 20 else ""}')
+        if self.strict:
+            raise ValueError(message)
+        print_log(message + '; they are left out of the figures', logger='current',
+                  level=30)
+
+    def _out_dir(self) -> Optional[str]:
+        if self.out_dir is not None:
+            return self.out_dir
+        log_file = MMLogger.get_current_instance().log_file
+        return osp.dirname(log_file) if log_file else None
+
+    def _write_outputs(self, out_dir: str, img_ids: list, results: list,
+                       per_image: Dict[str, np.ndarray], members: Dict[str, np.ndarray],
+                       thrs: Dict[str, float]) -> None:
+        """Per-image CSV, and the CED of each normalisation as CSV and PNG."""
+        import matplotlib
+        matplotlib.use('Agg')
+        import matplotlib.pyplot as plt
+
+        os.makedirs(out_dir, exist_ok=True)
+        with open(osp.join(out_dir, 'nme_per_image.csv'), 'w', newline='') as f:
+            writer = csv.writer(f)
+            writer.writerow(['img_id', 'subsets', *(f'nme_{n}' for n in per_image)])
+            for i, (img_id, result) in enumerate(zip(img_ids, results)):
+                writer.writerow([img_id, ';'.join(result['tags']),
+                                 *(f'{100 * v[i]:.6f}' for v in per_image.values())])
+        for norm, nme in per_image.items():
+            curves = {}
+            for subset, member in members.items():
+                values = nme[member & np.isfinite(nme)]
+                if len(values):
+                    curves[subset] = ced(values, thrs[norm])
+            if not curves:
+                continue
+            x = next(iter(curves.values()))[0]
+            with open(osp.join(out_dir, f'ced_{norm}.csv'), 'w', newline='') as f:
+                writer = csv.writer(f)
+                writer.writerow([f'nme_{norm}', *curves])
+                for row in zip(x, *(y for _, y in curves.values())):
+                    writer.writerow([f'{row[0]:.6f}', *(f'{v:.6f}' for v in row[1:])])
+            fig, ax = plt.subplots(figsize=(5, 4))
+            for subset, (cx, cy) in curves.items():
+                ax.plot(100 * cx, cy, label=subset)
+            ax.set(xlabel=f'NME {norm} (%)', ylabel='share of images', xlim=(0, 100 * x[-1]),
+                   ylim=(0, 1), title=f'CED, AUC@{threshold_tag(thrs[norm])}')
+            ax.grid(alpha=0.3)
+            ax.legend()
+            fig.tight_layout()
+            fig.savefig(osp.join(out_dir, f'ced_{norm}.png'), dpi=100)
+            plt.close(fig)

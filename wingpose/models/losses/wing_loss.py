@@ -1,0 +1,107 @@
+"""Wing loss (Feng et al., CVPR 2018) and Rectified Wing loss (Feng et al., IJCV 2020)."""
+import math
+from typing import Optional, Sequence, Union
+
+import torch
+from torch import Tensor, nn
+
+from wingpose.registry import MODELS
+from ._checks import check_finite, check_positive, check_same_shape, keypoint_weights, weighted_mean
+
+
+def wing(x: Tensor, w: float = 10., epsilon: float = 2., r: float = 0.) -> Tensor:
+    """Element-wise (Rectified) Wing function of the error ``x``.
+
+    .. math::
+        \\mathrm{wing}(x) = \\begin{cases}
+            0 & |x| < r \\\\
+            w \\ln(1 + (|x| - r) / \\epsilon) & r \\le |x| < w \\\\
+            |x| - C & \\text{otherwise}
+        \\end{cases}, \\qquad C = w - w \\ln(1 + (w - r) / \\epsilon)
+
+    ``r = 0`` is the Wing loss of the CVPR 2018 paper; ``r > 0`` is Rectified Wing (IJCV 2020).
+    """
+    abs_x = x.abs()
+    c = w - w * math.log1p((w - r) / epsilon)
+    shifted = (abs_x - r).clamp(min=0) if r > 0 else abs_x
+    return torch.where(abs_x < w, w * torch.log1p(shifted / epsilon), abs_x - c)
+
+
+@MODELS.register_module()
+class WingLoss(nn.Module):
+    """Wing loss for coordinate regression, on errors in pixels of the network input.
+
+    Feng et al., "Wing Loss for Robust Facial Landmark Localisation with Convolutional Neural
+    Networks", CVPR 2018 (Rectified Wing: Feng et al., IJCV 2020). See :func:`wing`.
+
+    The wing shape only acts where errors are of the order of ``w`` pixels. MMPose's
+    ``RegressionLabel`` codec gives coordinates normalised to [0, 1]; set ``input_size`` so they
+    are compared in pixels (the paper: ``w=10, epsilon=2`` on a 64x64 input). Differences from
+    MMPose's ``WingLoss``: keypoint weights multiply the per-coordinate loss (MMPose multiplies
+    the inputs), and the reduction is the mean over weighted coordinates (MMPose sums over
+    keypoints and coordinates, then averages over the batch, so its value grows with K).
+
+    Args:
+        w (float): Width of the non-linear part, in pixels. Default: 10.
+        epsilon (float): Curvature of the non-linear part. Default: 2.
+        rectified_r (float): Rectified Wing's zero zone ``r`` in pixels, ``0 <= r < w``;
+            0 gives the plain Wing loss. Default: 0.
+        input_size (int | Sequence[int], optional): Network input size ``(w, h)`` (or one int)
+            by which normalised coordinates are multiplied; None when predictions and targets
+            are already in pixels. Default: None.
+        use_target_weight (bool): Multiply the loss by the keypoint weights. Default: True.
+        loss_weight (float): Weight of the loss. Default: 1.
+        check_finite (bool): Raise ``ValueError`` on NaN/Inf inputs. Default: False.
+    """
+
+    def __init__(self,
+                 w: float = 10.,
+                 epsilon: float = 2.,
+                 rectified_r: float = 0.,
+                 input_size: Optional[Union[int, Sequence[int]]] = None,
+                 use_target_weight: bool = True,
+                 loss_weight: float = 1.,
+                 check_finite: bool = False):
+        super().__init__()
+        check_positive(w=w, epsilon=epsilon)
+        if not 0 <= rectified_r < w:
+            raise ValueError(f'rectified_r must satisfy 0 <= rectified_r < w={w}, '
+                             f'got {rectified_r!r}')
+        if input_size is not None:
+            size = (input_size, input_size) if isinstance(input_size, (int, float)) \
+                else tuple(input_size)
+            if len(size) != 2:
+                raise ValueError(f'input_size must be an int or (width, height), got {input_size!r}')
+            check_positive(input_width=size[0], input_height=size[1])
+            self.register_buffer('scale', torch.tensor(size, dtype=torch.float32), persistent=False)
+        else:
+            self.scale = None
+        self.w = float(w)
+        self.epsilon = float(epsilon)
+        self.rectified_r = float(rectified_r)
+        self.use_target_weight = use_target_weight
+        self.loss_weight = loss_weight
+        self.check_finite = check_finite
+
+    def forward(self, pred: Tensor, target: Tensor,
+                target_weight: Optional[Tensor] = None) -> Tensor:
+        """Weighted mean Wing loss.
+
+        Args:
+            pred (Tensor): Predicted coordinates, shape (N, K, 2).
+            target (Tensor): Target coordinates, shape (N, K, 2).
+            target_weight (Tensor, optional): Keypoint weights (N, K), (N, K, 1) or (N, K, 2).
+        """
+        check_same_shape(pred, target, 3, '(N, K, 2)')
+        if self.check_finite:
+            check_finite(pred=pred, target=target, target_weight=target_weight)
+        error = pred - target
+        if self.scale is not None:
+            if error.shape[-1] != 2:
+                raise ValueError('input_size scaling needs (x, y) coordinates, got shape '
+                                 f'{tuple(pred.shape)}')
+            error = error * self.scale.to(error.dtype)
+        loss = wing(error, self.w, self.epsilon, self.rectified_r)
+        weight = keypoint_weights(target_weight, pred.shape[:2], 3) \
+            if self.use_target_weight else None
+        return weighted_mean(loss, weight) * self.loss_weight
