@@ -66,8 +66,10 @@ def render_face(rng: np.random.Generator, face: FaceParams, size: int
     head = project(np.concatenate([face.shape[0:17], forehead, crown]), rot, centre, scale)
 
     image = _background(rng, size)
-    skin = rng.uniform([40, 60, 90], [200, 215, 250])
-    hair = rng.uniform(10, 90, 3) * rng.uniform(0.5, 1.6)
+    tone = rng.uniform()  # from dark to light skin, BGR
+    skin = np.array([45, 65, 105]) * (1 - tone) + np.array([175, 200, 240]) * tone
+    skin = np.clip(skin + rng.normal(0, 8, 3), 0, 255)
+    hair = np.clip(np.array([25, 35, 50]) * rng.uniform(0.4, 3.5) + rng.normal(0, 5, 3), 0, 255)
     # neck, then hair behind the head
     chin = points[8]
     neck = np.array([points[4], points[12], chin + [face_width * .3, size],

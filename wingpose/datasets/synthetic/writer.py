@@ -19,6 +19,7 @@ MANIFEST = 'manifest.json'
 
 def _face_records(seed: int, split: str, index: int, image_size: int, image_dir: str) -> dict:
     """Render sample ``index`` of ``split`` and return its annotations (68 and 19 points)."""
+    index = int(index)
     rng = np.random.default_rng([seed, SPLITS.index(split), index])
     face = sample_face(rng)
     image, points, self_vis, occluded = render_face(rng, face, image_size)

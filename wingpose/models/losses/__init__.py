@@ -1,5 +1,6 @@
 from .adaptive_wing_loss import AdaptiveWingLoss
+from .coordinate_loss import CoordinateLoss
 from .star_loss import STARLoss
 from .wing_loss import WingLoss
 
-__all__ = ['WingLoss', 'AdaptiveWingLoss', 'STARLoss']
+__all__ = ['WingLoss', 'CoordinateLoss', 'AdaptiveWingLoss', 'STARLoss']

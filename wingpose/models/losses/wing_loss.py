@@ -3,10 +3,11 @@ import math
 from typing import Optional, Sequence, Union
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
 from wingpose.registry import MODELS
-from ._checks import check_finite, check_positive, check_same_shape, keypoint_weights, weighted_mean
+from ._checks import check_positive
+from .coordinate_loss import PixelCoordinateLoss
 
 
 def wing(x: Tensor, w: float = 10., epsilon: float = 2., r: float = 0.) -> Tensor:
@@ -28,7 +29,7 @@ def wing(x: Tensor, w: float = 10., epsilon: float = 2., r: float = 0.) -> Tenso
 
 
 @MODELS.register_module()
-class WingLoss(nn.Module):
+class WingLoss(PixelCoordinateLoss):
     """Wing loss for coordinate regression, on errors in pixels of the network input.
 
     Feng et al., "Wing Loss for Robust Facial Landmark Localisation with Convolutional Neural
@@ -62,46 +63,14 @@ class WingLoss(nn.Module):
                  use_target_weight: bool = True,
                  loss_weight: float = 1.,
                  check_finite: bool = False):
-        super().__init__()
+        super().__init__(input_size, use_target_weight, loss_weight, check_finite)
         check_positive(w=w, epsilon=epsilon)
         if not 0 <= rectified_r < w:
             raise ValueError(f'rectified_r must satisfy 0 <= rectified_r < w={w}, '
                              f'got {rectified_r!r}')
-        if input_size is not None:
-            size = (input_size, input_size) if isinstance(input_size, (int, float)) \
-                else tuple(input_size)
-            if len(size) != 2:
-                raise ValueError(f'input_size must be an int or (width, height), got {input_size!r}')
-            check_positive(input_width=size[0], input_height=size[1])
-            self.register_buffer('scale', torch.tensor(size, dtype=torch.float32), persistent=False)
-        else:
-            self.scale = None
         self.w = float(w)
         self.epsilon = float(epsilon)
         self.rectified_r = float(rectified_r)
-        self.use_target_weight = use_target_weight
-        self.loss_weight = loss_weight
-        self.check_finite = check_finite
 
-    def forward(self, pred: Tensor, target: Tensor,
-                target_weight: Optional[Tensor] = None) -> Tensor:
-        """Weighted mean Wing loss.
-
-        Args:
-            pred (Tensor): Predicted coordinates, shape (N, K, 2).
-            target (Tensor): Target coordinates, shape (N, K, 2).
-            target_weight (Tensor, optional): Keypoint weights (N, K), (N, K, 1) or (N, K, 2).
-        """
-        check_same_shape(pred, target, 3, '(N, K, 2)')
-        if self.check_finite:
-            check_finite(pred=pred, target=target, target_weight=target_weight)
-        error = pred - target
-        if self.scale is not None:
-            if error.shape[-1] != 2:
-                raise ValueError('input_size scaling needs (x, y) coordinates, got shape '
-                                 f'{tuple(pred.shape)}')
-            error = error * self.scale.to(error.dtype)
-        loss = wing(error, self.w, self.epsilon, self.rectified_r)
-        weight = keypoint_weights(target_weight, pred.shape[:2], 3) \
-            if self.use_target_weight else None
-        return weighted_mean(loss, weight) * self.loss_weight
+    def elementwise(self, error: Tensor) -> Tensor:
+        return wing(error, self.w, self.epsilon, self.rectified_r)

@@ -1,0 +1,127 @@
+"""Pose-based data balancing (PDB) of Feng et al., CVPR 2018, as small pure functions.
+
+The steps of the official ``pdb.m``: align the training shapes to their mean (generalised
+Procrustes), project them on one principal component of the aligned shapes (the pose
+component), histogram the absolute projections in equal bins and repeat the samples of each
+bin by ``round(max_count / count)``. Invisible keypoints (weight 0) take no part in the
+alignment and add no deviation to the PCA.
+"""
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+import numpy as np
+
+
+def _similarity_to(shapes: np.ndarray, weights: np.ndarray, target: np.ndarray,
+                   reflection: bool) -> np.ndarray:
+    """Weighted orthogonal Procrustes (scale, rotation) of centred ``shapes`` onto ``target``."""
+    cross = np.einsum('nk,nki,kj->nij', weights, shapes, target)  # sum_k w x m^T, (N, 2, 2)
+    u, s, vt = np.linalg.svd(cross)
+    if not reflection:
+        flip = np.linalg.det(u @ vt) < 0
+        u[flip, :, -1] *= -1
+        s[flip, -1] *= -1
+    rotation = u @ vt  # row-vector convention: aligned = x @ rotation
+    norm = np.einsum('nk,nki,nki->n', weights, shapes, shapes)
+    scale = s.sum(axis=1) / np.maximum(norm, 1e-12)
+    return scale[:, None, None] * shapes @ rotation
+
+
+def _centred(shapes: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    total = np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
+    centroid = (weights[..., None] * shapes).sum(axis=1, keepdims=True) / total[..., None]
+    return shapes - centroid
+
+
+def procrustes_align(shapes: np.ndarray, weights: Optional[np.ndarray] = None,
+                     reflection: bool = False, iterations: int = 10,
+                     tol: float = 1e-10) -> Tuple[np.ndarray, np.ndarray]:
+    """Generalised Procrustes analysis with per-keypoint weights.
+
+    Translation, scale and rotation (and a reflection if ``reflection``) of each shape are
+    fitted to the current mean, which is then re-estimated from the visible keypoints and
+    normalised to unit size; until the mean moves less than ``tol``.
+
+    Args:
+        shapes (np.ndarray): (N, K, 2) keypoints.
+        weights (np.ndarray, optional): (N, K) visibility weights; 0 ignores a keypoint.
+
+    Returns:
+        tuple: aligned shapes (N, K, 2) and the mean shape (K, 2).
+    """
+    shapes = np.asarray(shapes, dtype=np.float64)
+    weights = np.ones(shapes.shape[:2]) if weights is None else \
+        (np.asarray(weights, dtype=np.float64) > 0).astype(np.float64)
+    centred = _centred(shapes, weights)
+    reference = int(np.argmax(weights.sum(axis=1)))
+    mean = centred[reference] / np.linalg.norm(centred[reference])
+    aligned = centred
+    for _ in range(iterations):
+        aligned = _similarity_to(centred, weights, mean, reflection)
+        counts = np.maximum(weights.sum(axis=0), 1e-12)
+        new_mean = (weights[..., None] * aligned).sum(axis=0) / counts[:, None]
+        new_mean -= new_mean.mean(axis=0)
+        new_mean /= np.linalg.norm(new_mean)
+        # keep the orientation of the first estimate (the GPA mean is defined up to rotation)
+        new_mean = _similarity_to(new_mean[None], np.ones((1, len(new_mean))), mean,
+                                  reflection)[0]
+        new_mean /= np.linalg.norm(new_mean)
+        moved = np.linalg.norm(new_mean - mean)
+        mean = new_mean
+        if moved < tol:
+            break
+    return _similarity_to(centred, weights, mean, reflection), mean
+
+
+def pose_projection(aligned: np.ndarray, mean: np.ndarray, weights: Optional[np.ndarray] = None,
+                    component: int = 0) -> np.ndarray:
+    """|projection| of each aligned shape's deviation from the mean on a principal component.
+
+    Invisible keypoints get the mean's position, so they add no deviation.
+    """
+    deviation = aligned - mean
+    if weights is not None:
+        deviation = deviation * (np.asarray(weights) > 0)[..., None]
+    flat = deviation.reshape(len(aligned), -1)
+    num_components = min(flat.shape)
+    if not 0 <= component < num_components:
+        raise ValueError(f'component must be in [0, {num_components}) for {flat.shape[0]} '
+                         f'shapes of {flat.shape[1] // 2} keypoints, got {component}')
+    _, _, vt = np.linalg.svd(flat - flat.mean(axis=0), full_matrices=False)
+    return np.abs(flat @ vt[component])
+
+
+@dataclass
+class Balancing:
+    """The result of :func:`balance`: per-sample bin and repeat count, per-bin histograms."""
+    bins: np.ndarray  # (N,) bin of each sample
+    repeats: np.ndarray  # (N,) times each sample appears
+    edges: np.ndarray  # (num_bins + 1,)
+    counts_before: np.ndarray  # (num_bins,)
+    counts_after: np.ndarray  # (num_bins,)
+
+
+def balance(scores: np.ndarray, num_bins: int = 9, target: Optional[int] = None) -> Balancing:
+    """Repeat counts that flatten the histogram of ``scores`` on [0, max] in equal bins.
+
+    Each sample falls in exactly one bin (a score on an inner edge goes to the upper bin, the
+    maximum to the last bin). A bin of ``c`` samples is repeated ``round(m / c)`` times, with
+    ``m`` the largest bin (or ``target``), at least once; rounding is half away from zero as in
+    MATLAB; empty bins are skipped.
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    if num_bins < 1:
+        raise ValueError(f'num_bins must be >= 1, got {num_bins}')
+    if len(scores) == 0 or not np.isfinite(scores).all():
+        raise ValueError(f'need finite scores for at least one sample, got {len(scores)} '
+                         f'with {int((~np.isfinite(scores)).sum())} non-finite')
+    top = scores.max()
+    edges = np.linspace(0, top, num_bins + 1)
+    bins = np.minimum((scores / top * num_bins).astype(int), num_bins - 1) if top > 0 \
+        else np.zeros(len(scores), dtype=int)
+    counts = np.bincount(bins, minlength=num_bins)
+    goal = counts.max() if target is None else target
+    factors = np.maximum(1, np.floor(goal / np.maximum(counts, 1) + 0.5)).astype(int)
+    factors[counts == 0] = 0
+    return Balancing(bins=bins, repeats=factors[bins], edges=edges, counts_before=counts,
+                     counts_after=counts * factors)

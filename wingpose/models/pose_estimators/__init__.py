@@ -1,0 +1,3 @@
+from .two_stage import TwoStageTopdownEstimator
+
+__all__ = ['TwoStageTopdownEstimator']

@@ -1,0 +1,7 @@
+from .alignment import (EYE_GROUPS, alignment_from_landmarks, apply_affine, compose_affine,
+                        eye_groups_for, invert_affine, random_similarity, warp_crop)
+
+__all__ = [
+    'EYE_GROUPS', 'alignment_from_landmarks', 'apply_affine', 'compose_affine',
+    'eye_groups_for', 'invert_affine', 'random_similarity', 'warp_crop'
+]
