@@ -74,6 +74,8 @@ def main():
     prepare_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
+    full_set = ' '.join(f'{k}={v:.6f}' for k, v in metrics.items() if '/' not in k)
+    print(f'[rank {runner.rank}] {full_set}', flush=True)
     if runner.rank == 0:
         table = benchmark_table(metrics)
         print(f'\nBenchmark ({osp.basename(args.config)}, {args.checkpoint}):\n{table}')

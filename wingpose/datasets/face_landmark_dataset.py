@@ -21,7 +21,8 @@ class FaceLandmarkDataset(BaseCocoStyleDataset):
     keypoint layout with ``metainfo=dict(from_file='configs/_base_/datasets/300w.py')`` (or
     wflw / cofw / aflw); 300W is the default.
 
-    The crop box is MMPose's: the square of side ``scale * 200`` around ``center``; an
+    The crop box is MMPose's: the square of side ``scale * 200`` around ``center`` (given as
+    ``bbox`` only, so ``GetBBoxCenterScale`` pads it without warning on every sample); an
     annotation without ``center`` / ``scale`` uses its ``bbox``.
     """
 
@@ -38,8 +39,6 @@ class FaceLandmarkDataset(BaseCocoStyleDataset):
             img_id=ann['image_id'],
             img_path=raw_data_info['raw_img_info']['img_path'],
             bbox=bbox_cs2xyxy(center, scale),
-            bbox_center=center,
-            bbox_scale=scale,
             bbox_score=np.ones(1, dtype=np.float32),
             num_keypoints=ann.get('num_keypoints', int((keypoints[..., 2] > 0).sum())),
             keypoints=keypoints[..., :2],

@@ -57,9 +57,8 @@ class PoseBalancedDataset(ClassBalancedDataset):
     def _get_repeat_factors(self, dataset: BaseDataset, repeat_thr: float) -> List[int]:
         """Repeat count of every sample, from the poses of all shapes (read once)."""
         shapes, weights = [], []
-        data_list = getattr(dataset, 'data_list', None)
         for idx in range(len(dataset)):
-            info = data_list[idx] if data_list is not None else dataset.get_data_info(idx)
+            info = dataset.get_data_info(idx)
             shapes.append(np.asarray(info['keypoints'], dtype=np.float64).reshape(-1, 2))
             weights.append(np.asarray(info['keypoints_visible']).reshape(-1))
         shapes, weights = np.stack(shapes), np.stack(weights)

@@ -14,23 +14,26 @@ import numpy as np
 
 def _similarity_to(shapes: np.ndarray, weights: np.ndarray, target: np.ndarray,
                    reflection: bool) -> np.ndarray:
-    """Weighted orthogonal Procrustes (scale, rotation) of centred ``shapes`` onto ``target``."""
-    cross = np.einsum('nk,nki,kj->nij', weights, shapes, target)  # sum_k w x m^T, (N, 2, 2)
+    """Weighted Procrustes fit (translation, scale, rotation) of each shape onto ``target``.
+
+    Only keypoints of non-zero weight enter the fit: both the shape and the target are centred
+    on the centroid of those keypoints, so a partly visible shape lands exactly on the target.
+    """
+    total = np.maximum(weights.sum(axis=1), 1e-12)[:, None]
+    shape_centroid = np.einsum('nk,nki->ni', weights, shapes) / total
+    target_centroid = weights @ target / total
+    x = shapes - shape_centroid[:, None]
+    t = target[None] - target_centroid[:, None]
+    cross = np.einsum('nk,nki,nkj->nij', weights, x, t)  # sum_k w x t^T, (N, 2, 2)
     u, s, vt = np.linalg.svd(cross)
     if not reflection:
         flip = np.linalg.det(u @ vt) < 0
         u[flip, :, -1] *= -1
         s[flip, -1] *= -1
     rotation = u @ vt  # row-vector convention: aligned = x @ rotation
-    norm = np.einsum('nk,nki,nki->n', weights, shapes, shapes)
+    norm = np.einsum('nk,nki,nki->n', weights, x, x)
     scale = s.sum(axis=1) / np.maximum(norm, 1e-12)
-    return scale[:, None, None] * shapes @ rotation
-
-
-def _centred(shapes: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    total = np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
-    centroid = (weights[..., None] * shapes).sum(axis=1, keepdims=True) / total[..., None]
-    return shapes - centroid
+    return scale[:, None, None] * x @ rotation + target_centroid[:, None]
 
 
 def procrustes_align(shapes: np.ndarray, weights: Optional[np.ndarray] = None,
@@ -52,12 +55,13 @@ def procrustes_align(shapes: np.ndarray, weights: Optional[np.ndarray] = None,
     shapes = np.asarray(shapes, dtype=np.float64)
     weights = np.ones(shapes.shape[:2]) if weights is None else \
         (np.asarray(weights, dtype=np.float64) > 0).astype(np.float64)
-    centred = _centred(shapes, weights)
-    reference = int(np.argmax(weights.sum(axis=1)))
-    mean = centred[reference] / np.linalg.norm(centred[reference])
-    aligned = centred
+    reference = int(np.argmax(weights.sum(axis=1)))  # the most complete shape starts the mean
+    seen = weights[reference] > 0
+    mean = np.where(seen[:, None], shapes[reference], shapes[reference][seen].mean(axis=0))
+    mean = mean - mean[seen].mean(axis=0)
+    mean /= np.linalg.norm(mean)
     for _ in range(iterations):
-        aligned = _similarity_to(centred, weights, mean, reflection)
+        aligned = _similarity_to(shapes, weights, mean, reflection)
         counts = np.maximum(weights.sum(axis=0), 1e-12)
         new_mean = (weights[..., None] * aligned).sum(axis=0) / counts[:, None]
         new_mean -= new_mean.mean(axis=0)
@@ -70,7 +74,7 @@ def procrustes_align(shapes: np.ndarray, weights: Optional[np.ndarray] = None,
         mean = new_mean
         if moved < tol:
             break
-    return _similarity_to(centred, weights, mean, reflection), mean
+    return _similarity_to(shapes, weights, mean, reflection), mean
 
 
 def pose_projection(aligned: np.ndarray, mean: np.ndarray, weights: Optional[np.ndarray] = None,

@@ -1,0 +1,55 @@
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmengine.structures import InstanceData
+from mmpose.structures import PoseDataSample
+
+from wingpose.registry import MODELS
+
+
+def build(frozen=()):
+    cfg = Config.fromfile('configs/synthface/cnn6-cnn7_wing_synthface.py')
+    init_default_scope('wingpose')
+    cfg.model.frozen_stages = frozen
+    return MODELS.build(cfg.model)
+
+
+def samples(n, k=68):
+    torch.manual_seed(0)
+    out = []
+    for _ in range(n):
+        sample = PoseDataSample(metainfo=dict(
+            input_size=(128, 128), input_center=np.array([64., 64.]),
+            input_scale=np.array([128., 128.]),
+            flip_indices=list(range(k))))
+        sample.gt_instance_labels = InstanceData(
+            keypoint_labels=torch.rand(1, k, 2) * 0.5 + 0.25, keypoint_weights=torch.ones(1, k))
+        sample.gt_instances = InstanceData(bboxes=torch.zeros(1, 4), bbox_scores=torch.ones(1))
+        out.append(sample)
+    return out
+
+
+def test_forward_backward_with_wing_loss():
+    model = build()
+    model.init_weights()
+    inputs = torch.rand(2, 3, 128, 128)
+    losses = model.loss(inputs, samples(2))
+    assert set(losses) == {'loss_coarse', 'loss_fine'}
+    sum(losses.values()).backward()
+    assert model.coarse_backbone.features[0].weight.grad.abs().sum() > 0
+    assert model.backbone.features[0].weight.grad.abs().sum() > 0
+    model.eval()
+    with torch.no_grad():
+        preds = model.predict(inputs, samples(2))
+    assert preds[0].pred_instances.keypoints.shape == (1, 68, 2)
+
+
+def test_frozen_coarse_stage_gets_no_gradient():
+    model = build(frozen=('coarse', ))
+    model.train()
+    assert not model.coarse_backbone.training
+    losses = model.loss(torch.rand(2, 3, 128, 128), samples(2))
+    assert set(losses) == {'loss_fine'}
+    losses['loss_fine'].backward()
+    assert all(p.grad is None for p in model.coarse_backbone.parameters())

@@ -1,0 +1,72 @@
+import pytest
+from mmengine.config import Config
+from mmengine.registry import DefaultScope, init_default_scope
+from mmengine.utils import import_modules_from_strings
+from mmpose.models.heads import RegressionHead
+from mmpose.models.losses import WingLoss as MMPoseWingLoss
+from mmpose.registry import MODELS as MMPOSE_MODELS
+
+import wingpose
+from wingpose.models.losses import WingLoss
+from wingpose.registry import MODELS
+
+
+@pytest.fixture
+def scope():
+    """Run a block under a default scope and restore the previous one."""
+    created = []
+
+    def use(name):
+        instance = DefaultScope.get_instance(f'test-{name}-{len(created)}', scope_name=name)
+        created.append(instance)
+        return instance
+
+    yield use
+
+
+def test_import_mmpose_models():
+    import mmpose.models  # noqa: F401  (needs the full mmcv with ops)
+    import mmcv.ops  # noqa: F401
+
+
+def test_mmpose_config_refers_to_wingpose_parts(scope):
+    cfg = Config(dict(
+        default_scope='mmpose',
+        custom_imports=dict(imports=['wingpose'], allow_failed_imports=False),
+        head=dict(type='RegressionHead', in_channels=1024, num_joints=19,
+                  loss=dict(type='wingpose.WingLoss', input_size=64))))
+    import_modules_from_strings(**cfg.custom_imports)
+    scope('mmpose')
+    head = MMPOSE_MODELS.build(cfg.head)
+    assert type(head) is RegressionHead
+    assert type(head.loss_module) is WingLoss
+    # MMPose's own name is untouched in MMPose's scope
+    assert type(MMPOSE_MODELS.build(dict(type='WingLoss'))) is MMPoseWingLoss
+
+
+def test_wingpose_scope_uses_plain_names_and_falls_through(scope):
+    scope('wingpose')
+    assert type(MODELS.build(dict(type='WingLoss'))) is WingLoss
+    head = MODELS.build(dict(type='RegressionHead', in_channels=8, num_joints=2,
+                             loss=dict(type='CoordinateLoss', kind='l1')))
+    assert type(head) is RegressionHead  # MMPose's name, found through the parent
+    optimizer_wrapper = wingpose.registry.OPTIM_WRAPPERS.get('OptimWrapper')
+    assert optimizer_wrapper.__module__.startswith('mmengine')
+
+
+def test_wingpose_never_writes_into_mmpose_registries():
+    ours = set(MODELS.module_dict)
+    assert {'WingLoss', 'AdaptiveWingLoss', 'STARLoss', 'CNN6', 'TwoStageTopdownEstimator'} <= ours
+    assert MMPOSE_MODELS.get('WingLoss') is MMPoseWingLoss
+    assert not ours & {'CNN6', 'CNN7', 'STARLoss', 'CoordinateLoss'} & set(
+        MMPOSE_MODELS.module_dict)
+    assert MODELS.scope == 'wingpose' and MODELS.parent is MMPOSE_MODELS
+
+
+def test_unknown_wingpose_type_names_scope_and_type(scope):
+    scope('mmpose')
+    with pytest.raises(KeyError, match=r"NoSuchLoss.*not in the wingpose::model registry"):
+        MMPOSE_MODELS.build(dict(type='wingpose.NoSuchLoss'))
+    init_default_scope('wingpose')
+    with pytest.raises(KeyError, match=r"NoSuchLoss.*not in the wingpose::model registry"):
+        MODELS.build(dict(type='NoSuchLoss'))

@@ -1,0 +1,101 @@
+"""tools/train.py -> checkpoint -> tools/test.py, --resume, load_from, torchrun on CPU."""
+import json
+import os.path as osp
+import shutil
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+from ..utils import run_tool, tiny_options
+
+CONFIG = 'configs/synthface/cnn6_wing_synthface.py'
+
+
+@pytest.fixture(scope='module')
+def trained(synthface, tmp_path_factory):
+    """One epoch of CNN6 on the tiny benchmark; returns (work_dir, checkpoint)."""
+    work_dir = str(tmp_path_factory.mktemp('train'))
+    run_tool('tools/train.py', CONFIG, '--work-dir', work_dir, *tiny_options(synthface))
+    checkpoint = osp.join(work_dir, 'epoch_1.pth')
+    assert osp.isfile(checkpoint)
+    return work_dir, checkpoint
+
+
+def test_checkpoint_holds_numpy_and_loads_with_weights_only(trained):
+    import wingpose  # noqa: F401  (the allow-list)
+    checkpoint = torch.load(trained[1], map_location='cpu', weights_only=True)
+    assert 'state_dict' in checkpoint
+    # dataset_meta holds numpy arrays: the reason torch >= 2.6 refuses MMEngine checkpoints
+    assert any(isinstance(v, np.ndarray) for v in checkpoint['meta']['dataset_meta'].values())
+
+
+def test_test_tool_prints_table_and_saves_json(trained, synthface, tmp_path):
+    out = tmp_path / 'table.json'
+    result = run_tool('tools/test.py', CONFIG, trained[1], '--work-dir', str(tmp_path),
+                      '--out', str(out), *tiny_options(synthface))
+    assert '| subset | NME inter_ocular | FR@0.08 inter_ocular |' in result.stdout
+    saved = json.loads(out.read_text())
+    assert saved['checkpoint'] == trained[1]
+    assert np.isfinite(saved['metrics']['NME_inter_ocular'])
+    assert saved['table'].splitlines()[2].startswith('| full |')
+    assert list(tmp_path.glob('*/nme_per_image.csv')) and list(tmp_path.glob('*/ced_*.png'))
+
+
+def test_resume_continues_from_the_checkpoint(trained, synthface, tmp_path):
+    work_dir = str(tmp_path / 'resume')
+    shutil.copytree(trained[0], work_dir)
+    result = run_tool('tools/train.py', CONFIG, '--work-dir', work_dir, '--resume',
+                      *tiny_options(synthface, epochs=2))
+    log = result.stdout + result.stderr
+    assert 'resumed epoch: 1' in log.lower() or 'Load checkpoint from' in log
+    assert osp.isfile(osp.join(work_dir, 'epoch_2.pth'))
+    assert not osp.isfile(osp.join(tmp_path, 'resume', 'epoch_3.pth'))
+    assert 'Epoch(train) [1]' not in log  # started at epoch 2
+
+
+def test_load_from_reads_the_checkpoint(trained, synthface, tmp_path):
+    result = run_tool('tools/train.py', CONFIG, '--work-dir', str(tmp_path),
+                      *tiny_options(synthface), f'load_from={trained[1]}')
+    assert f'Load checkpoint from {trained[1]}' in result.stdout + result.stderr
+
+
+def test_missing_and_corrupt_checkpoints_name_the_path(synthface, tmp_path):
+    missing = str(tmp_path / 'nope.pth')
+    result = run_tool('tools/test.py', CONFIG, missing, check=False)
+    assert result.returncode != 0 and f'checkpoint not found: {missing}' in result.stderr
+    corrupt = tmp_path / 'corrupt.pth'
+    corrupt.write_bytes(b'not a checkpoint at all')
+    result = run_tool('tools/test.py', CONFIG, str(corrupt), check=False)
+    assert result.returncode != 0 and f'cannot load checkpoint {corrupt}' in result.stderr
+
+
+def test_checkpoint_with_other_types_is_still_refused(tmp_path):
+    import wingpose  # noqa: F401
+    from wingpose.engine import verify_checkpoint
+    path = str(tmp_path / 'evil.pth')
+    torch.save(dict(state_dict={}, meta=dict(thing=osp.join)), path)
+    with pytest.raises(ValueError, match=rf'cannot load checkpoint {path}.*posixpath.join'):
+        verify_checkpoint(path)
+
+
+def test_torchrun_two_processes_on_cpu(synthface, tmp_path, trained):
+    launcher = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
+                '--master_port', '29533']
+    result = run_tool('tools/train.py', CONFIG, '--work-dir', str(tmp_path), '--launcher',
+                      'pytorch', *tiny_options(synthface), launcher=launcher)
+    log = result.stdout + result.stderr
+    assert osp.isfile(osp.join(tmp_path, 'epoch_1.pth'))
+    assert "'backend': 'gloo'" in log or 'gloo' in log
+    # evaluation in 2 processes: each rank reports the gathered metric; both equal the
+    # single-process figure on the same checkpoint
+    result = run_tool('tools/test.py', CONFIG, trained[1], '--work-dir', str(tmp_path / 't2'),
+                      '--launcher', 'pytorch', *tiny_options(synthface),
+                      launcher=launcher[:-1] + ['29534'])
+    ranks = [line for line in result.stdout.splitlines() if line.startswith('[rank ')]
+    values = {line.split('NME_inter_ocular=')[1] for line in ranks}
+    assert len(ranks) == 2 and len(values) == 1
+    single = run_tool('tools/test.py', CONFIG, trained[1], '--work-dir', str(tmp_path / 't1'),
+                      *tiny_options(synthface))
+    assert f'NME_inter_ocular={values.pop()}' in single.stdout

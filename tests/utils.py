@@ -1,0 +1,34 @@
+"""Helpers for tests that run the command-line tools."""
+import os
+import os.path as osp
+import subprocess
+import sys
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def tiny_options(data_root: str, wrapped: bool = False, epochs: int = 1) -> list:
+    """--cfg-options that make a synthface config train in seconds on ``data_root``."""
+    train = 'train_dataloader.dataset.dataset' if wrapped else 'train_dataloader.dataset'
+    root = osp.join(data_root, '')
+    return [
+        '--cfg-options', f'{train}.data_root={root}', f'val_dataloader.dataset.data_root={root}',
+        f'test_dataloader.dataset.data_root={root}', 'train_dataloader.batch_size=8',
+        f'train_cfg.max_epochs={epochs}', f'train_cfg.val_interval={epochs}',
+        'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+        'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=False',
+        'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False',
+        'default_hooks.checkpoint.interval=1', 'default_hooks.logger.interval=1'
+    ]
+
+
+def run_tool(*args: str, check: bool = True, launcher: list = None) -> subprocess.CompletedProcess:
+    """Run a tools/ script (or ``launcher`` + script) from the repository root."""
+    command = (launcher or [sys.executable]) + list(args)
+    env = dict(os.environ, PYTHONWARNINGS='ignore', OMP_NUM_THREADS='1')
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env,
+                            timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f'{command} exited {result.returncode}:\n'
+                             f'{result.stdout[-3000:]}\n{result.stderr[-5000:]}')
+    return result
