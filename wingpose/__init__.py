@@ -11,6 +11,6 @@ from .engine import allow_mmengine_checkpoint_types
 provide_topilimage()
 allow_mmengine_checkpoint_types()
 
-from . import datasets, evaluation, models  # noqa: E402,F401  (register the parts)
+from . import codecs, datasets, evaluation, models  # noqa: E402,F401  (register the parts)
 
 __version__ = '0.1.0'

@@ -1,0 +1,23 @@
+# HRNetV2-W18 with the official STAR recipe (Zhou et al., CVPR 2023): AWing with the weighted
+# loss map (x10) + STAR (x1) on the ground-truth coordinates, soft-argmax decoding. The
+# SoftArgmaxHeatmap codec encodes the heatmaps and the coordinate labels STAR needs.
+_base_ = ['./hrnetv2_w18_awing.py']
+
+codec = dict(type='SoftArgmaxHeatmap', input_size=(256, 256), heatmap_size=(64, 64), sigma=1.5)
+model = dict(head=dict(
+    type='STARHeatmapHead',
+    loss=dict(type='AdaptiveWingLoss', use_weight_map=True, loss_weight=10.),
+    star_loss=dict(type='STARLoss', w=1., dist='smoothl1', loss_weight=1.),
+    decoder=codec))
+
+train_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='RandomBBoxTransform', shift_factor=0.05, scale_factor=(0.75, 1.25),
+         rotate_factor=30., rotate_prob=0.6),
+    dict(type='PhotometricDistortion'),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='GenerateTarget', encoder=codec),  # heatmaps and keypoint_labels
+    dict(type='PackPoseInputs')
+]

@@ -1,0 +1,3 @@
+# Loss ablation (Wing paper, Table 2/3): CNN6 on WFLW with l2 instead of Wing.
+_base_ = ['./cnn6_wflw.py']
+model = dict(head=dict(loss=dict(_delete_=True, type='CoordinateLoss', kind='l2', input_size=64)))

@@ -1,0 +1,3 @@
+# Loss ablation (Wing paper, Table 2/3): CNN6 on COFW with rwing instead of Wing.
+_base_ = ['./cnn6_cofw.py']
+model = dict(head=dict(loss=dict(rectified_r=0.5)))

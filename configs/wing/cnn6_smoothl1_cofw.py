@@ -1,0 +1,3 @@
+# Loss ablation (Wing paper, Table 2/3): CNN6 on COFW with smoothl1 instead of Wing.
+_base_ = ['./cnn6_cofw.py']
+model = dict(head=dict(loss=dict(_delete_=True, type='CoordinateLoss', kind='smooth_l1', input_size=64)))

@@ -1,0 +1,9 @@
+# CNN6 (64x64) with Wing loss on WFLW (Feng et al., CVPR 2018).
+_base_ = [
+    '../_base_/data/wflw.py', '../_base_/models/cnn6.py',
+    '../_base_/schedules/wing_sgd.py'
+]
+model = dict(head=dict(num_joints=98))
+train_dataloader = dict(dataset=dict(pipeline={{_base_.train_pipeline}}))
+val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
+test_dataloader = val_dataloader

@@ -1,0 +1,3 @@
+from .soft_argmax_heatmap import SoftArgmaxHeatmap
+
+__all__ = ['SoftArgmaxHeatmap']

@@ -1,0 +1,3 @@
+from .star_heatmap_head import STARHeatmapHead
+
+__all__ = ['STARHeatmapHead']
