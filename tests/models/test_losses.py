@@ -177,11 +177,20 @@ def test_adaptive_wing_weight_map_and_keypoint_weights():
     assert loss.item() == pytest.approx((per_pixel[mask > 0]).mean().item(), rel=1e-12)
 
 
-def test_adaptive_wing_gradcheck():
+@pytest.mark.parametrize('epsilon, use_weight_map', [(1., True), (2., False), (0.5, True)])
+def test_adaptive_wing_gradcheck(epsilon, use_weight_map):
     torch.manual_seed(0)
     target = torch.rand(1, 2, 5, 5, dtype=torch.float64)
     pred = (target + (torch.rand_like(target) - 0.5) * 1.6).requires_grad_()
-    assert torch.autograd.gradcheck(lambda p: AdaptiveWingLoss()(p, target), (pred, ))
+    weights = torch.tensor([[1., 0.3]], dtype=torch.float64)
+    loss = AdaptiveWingLoss(epsilon=epsilon, use_weight_map=use_weight_map)
+    assert torch.autograd.gradcheck(lambda p: loss(p, target, weights), (pred, ))
+    # the fused value equals the reference formula
+    reference = adaptive_wing(pred, target, epsilon=epsilon)
+    if use_weight_map:
+        reference = reference * weighted_loss_map(target)
+    expected = (reference * weights[..., None, None]).sum() / (weights.sum() * 25)
+    assert loss(pred, target, weights).item() == pytest.approx(expected.item(), rel=1e-12)
 
 
 def test_adaptive_wing_bad_input():

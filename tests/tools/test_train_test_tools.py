@@ -78,6 +78,10 @@ def test_checkpoint_with_other_types_is_still_refused(tmp_path):
     torch.save(dict(state_dict={}, meta=dict(thing=osp.join)), path)
     with pytest.raises(ValueError, match=rf'cannot load checkpoint {path}.*posixpath.join'):
         verify_checkpoint(path)
+    # getattr is mapped to HistoryBuffer statistics only: a method of an allowed type is refused
+    torch.save(dict(state_dict={}, writer=np.ndarray.tofile), path)
+    with pytest.raises(ValueError, match=r"refusing getattr\(ndarray, 'tofile'\)"):
+        verify_checkpoint(path)
 
 
 def test_torchrun_two_processes_on_cpu(synthface, tmp_path, trained):

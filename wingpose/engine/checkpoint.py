@@ -2,29 +2,51 @@
 
 torch 2.6 made ``torch.load(weights_only=True)`` the default, and MMEngine 0.10.7 calls
 ``torch.load`` without the argument. Its checkpoints hold, besides tensors, numpy arrays and
-scalars (``dataset_meta``, message-hub logs) and MMEngine's ``HistoryBuffer``; the unpickler
-rejects those. :func:`allow_mmengine_checkpoint_types` adds exactly these types to torch's
-allow-list (``torch.serialization.add_safe_globals``); anything else in a checkpoint is still
-refused by torch. It runs when ``wingpose`` is imported, so MMPose's own tools with
-``custom_imports=['wingpose']`` load checkpoints too.
+scalars (``dataset_meta``, message-hub logs; ``bytes`` for empty arrays) and MMEngine's
+``HistoryBuffer``, whose statistics methods are pickled as ``getattr(buffer, 'mean')``; the
+unpickler rejects those. :func:`allow_mmengine_checkpoint_types` adds exactly these types to
+torch's allow-list (``torch.serialization.add_safe_globals``), with ``builtins.getattr`` mapped
+to :func:`history_buffer_method`, which returns nothing but a ``HistoryBuffer`` statistics
+method: allowing the real ``getattr`` would open every attribute of every allowed object
+(``ndarray.tofile`` ...). Anything else in a checkpoint is still refused by torch. It runs
+when ``wingpose`` is imported, so MMPose's own tools with ``custom_imports=['wingpose']`` load
+checkpoints too.
 """
 import os.path as osp
 import pickle
-from typing import List
+from typing import Callable, List
 
 import numpy as np
 import torch
 
 
+def history_buffer_method(buffer: object, name: str) -> Callable:
+    """``getattr`` for unpickling, restricted to ``HistoryBuffer`` statistics methods.
+
+    MMEngine pickles them as ``getattr(HistoryBuffer, 'mean')`` (the class's registry of
+    statistics functions); bound methods of an instance are accepted too.
+    """
+    from mmengine.logging.history_buffer import HistoryBuffer
+    owner_ok = buffer is HistoryBuffer or isinstance(buffer, HistoryBuffer)
+    # the built-in statistics, registered lazily by the first HistoryBuffer, and custom ones
+    methods = {'min', 'max', 'current', 'mean', *HistoryBuffer._statistics_methods}
+    if owner_ok and name in methods:
+        return getattr(buffer, name)
+    raise pickle.UnpicklingError(
+        f'refusing getattr({getattr(buffer, "__name__", type(buffer).__name__)}, {name!r}) while loading a checkpoint: only '
+        'the statistics methods of MMEngine HistoryBuffer objects are allowed')
+
+
 def mmengine_checkpoint_types() -> List[object]:
-    """The non-tensor types that MMEngine/MMPose training checkpoints contain."""
+    """The non-tensor globals that MMEngine/MMPose training checkpoints contain."""
     from mmengine.logging.history_buffer import HistoryBuffer
 
     numpy_types = [np.ndarray, np.dtype, np.core.multiarray._reconstruct,
                    np.core.multiarray.scalar]
     # numpy >= 1.25 pickles dtypes as instances of per-type classes (np.dtypes.Float32DType...)
     numpy_types += [type(np.dtype(t)) for t in np.sctypeDict.values()]
-    return [HistoryBuffer, *dict.fromkeys(numpy_types)]
+    return [HistoryBuffer, bytes, (history_buffer_method, 'builtins.getattr'),
+            *dict.fromkeys(numpy_types)]
 
 
 def allow_mmengine_checkpoint_types() -> None:
@@ -45,7 +67,11 @@ def verify_checkpoint(path: str) -> None:
     try:
         checkpoint = torch.load(path, map_location='cpu', weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, ValueError) as error:
-        raise ValueError(f'cannot load checkpoint {path}: {error}') from error
+        detail = str(error)
+        marker = 'WeightsUnpickler error: '  # torch's own explanation follows its advice text
+        if marker in detail:
+            detail = detail.split(marker, 1)[1].split('\n\n')[0].strip()
+        raise ValueError(f'cannot load checkpoint {path}: {detail}') from error
     if not isinstance(checkpoint, dict):
         raise ValueError(f'checkpoint {path} holds a {type(checkpoint).__name__}, '
                          'not a dict with a state_dict')

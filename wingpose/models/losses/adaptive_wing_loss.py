@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from wingpose.registry import MODELS
-from ._checks import check_finite, check_positive, check_same_shape, keypoint_weights, weighted_mean
+from ._checks import check_finite, check_positive, check_same_shape, keypoint_weights
 
 
 def adaptive_wing(pred: Tensor, target: Tensor, alpha: float = 2.1, omega: float = 14.,
@@ -37,12 +37,53 @@ def adaptive_wing(pred: Tensor, target: Tensor, alpha: float = 2.1, omega: float
 def weighted_loss_map(target: Tensor, threshold: float = 0.2, weight: float = 10.) -> Tensor:
     """The paper's Weighted Loss Map ``W * M + 1``, ``M = dilate_3x3(target >= threshold)``.
 
-    Grey dilation of the binary mask equals thresholding the 3x3 max-pooled target, which is what
-    is computed here.
+    The binary mask is dilated with shifted ORs along each axis (a 3x3 square is separable):
+    an order of magnitude faster on CPU than max-pooling the float heatmaps.
     """
-    dilated = F.max_pool2d(target.flatten(0, 1).unsqueeze(1), 3, stride=1, padding=1)
-    mask = (dilated.view_as(target) >= threshold).to(target.dtype)
-    return mask * weight + 1
+    mask = target >= threshold
+    rows = mask.clone()
+    rows[..., 1:] |= mask[..., :-1]
+    rows[..., :-1] |= mask[..., 1:]
+    dilated = rows.clone()
+    dilated[..., 1:, :] |= rows[..., :-1, :]
+    dilated[..., :-1, :] |= rows[..., 1:, :]
+    return torch.where(dilated, target.new_tensor(weight + 1.), target.new_tensor(1.))
+
+
+class _WeightedAdaptiveWingSum(torch.autograd.Function):
+    """``sum(weight * AWing(pred, target))`` with its gradient computed in the forward pass.
+
+    Per pixel, with ``e = alpha - y``, ``t = (delta / epsilon)^e`` and
+    ``p = (theta / epsilon)^e``: the loss is ``omega * log1p(t)`` (``delta < theta``) or
+    ``A * (delta - theta) + omega * log1p(p)`` (the paper's ``A * delta - C``), and its
+    derivative in ``pred`` is ``sign(pred - y) * omega * e * t / (delta * (1 + t))`` or
+    ``sign(pred - y) * A``. Tensors are updated in place and the backward pass is one
+    multiplication: about half the time of autograd through MMPose's formula.
+    :func:`adaptive_wing` stays the reference definition (the tests compare the two).
+    """
+
+    @staticmethod
+    def forward(ctx, pred: Tensor, target: Tensor, weight: Tensor, alpha: float, omega: float,
+                epsilon: float, theta: float) -> Tensor:
+        diff = pred - target
+        delta = diff.abs()
+        exponent = target.neg().add_(alpha)
+        ratio = delta if epsilon == 1 else delta / epsilon
+        t = torch.log(ratio).mul_(exponent).exp_()  # (delta / epsilon)^e, 0 where delta == 0
+        inner = delta < theta
+        p = (exponent * math.log(theta / epsilon)).exp_()
+        a = (p / (p + 1)).mul_(exponent).mul_(omega / theta)
+        linear = torch.addcmul(torch.log1p(p).mul_(omega), a, delta - theta)
+        loss = torch.where(inner, torch.log1p(t).mul_(omega), linear)
+        denominator = (t + 1).mul_(delta.clamp(min=torch.finfo(delta.dtype).tiny))
+        slope = torch.where(inner, t.mul_(exponent).mul_(omega).div_(denominator), a)
+        ctx.save_for_backward(slope.mul_(diff.sign_()).mul_(weight))
+        return loss.mul_(weight).sum()
+
+    @staticmethod
+    def backward(ctx, grad_output: Tensor):
+        (gradient, ) = ctx.saved_tensors
+        return gradient * grad_output, None, None, None, None, None, None
 
 
 @MODELS.register_module()
@@ -110,9 +151,15 @@ class AdaptiveWingLoss(nn.Module):
         check_same_shape(output, target, 4, '(N, K, H, W)', 'output', 'target')
         if self.check_finite:
             check_finite(output=output, target=target, target_weights=target_weights)
-        loss = adaptive_wing(output, target, self.alpha, self.omega, self.epsilon, self.theta)
-        if self.use_weight_map:
-            loss = loss * weighted_loss_map(target, self.map_threshold, self.map_weight)
         weight = keypoint_weights(target_weights, output.shape[:2], 4, 'target_weights') \
-            if self.use_target_weight else None
-        return weighted_mean(loss, weight) * self.loss_weight
+            if self.use_target_weight and target_weights is not None else None
+        pixel_weight = weighted_loss_map(target, self.map_threshold, self.map_weight) \
+            if self.use_weight_map else torch.ones((), dtype=output.dtype, device=output.device)
+        if weight is None:
+            count = output.new_tensor(float(output.numel()))
+        else:
+            pixel_weight = pixel_weight * weight
+            count = weight.expand_as(output).sum()
+        total = _WeightedAdaptiveWingSum.apply(output, target, pixel_weight, self.alpha,
+                                               self.omega, self.epsilon, self.theta)
+        return total / count.clamp(min=torch.finfo(output.dtype).tiny) * self.loss_weight
