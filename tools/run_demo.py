@@ -22,7 +22,7 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data', default='data/synthface', help='synthetic dataset folder')
-    parser.add_argument('--num-train', type=int, default=2000)
+    parser.add_argument('--num-train', type=int, default=1200)
     parser.add_argument('--num-test', type=int, default=400)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--config',
@@ -55,11 +55,12 @@ def main():
         '--out', osp.join(args.work_dir, 'benchmark.json'), *options)
 
     test_dataset = cfg.test_dataloader.dataset
+    print('\ncomputing the trivial baseline ...')
     baseline = mean_shape_baseline(
         osp.join(args.data, train_dataset.ann_file), osp.join(args.data, test_dataset.ann_file),
         dataset_name=osp.splitext(osp.basename(test_dataset.metainfo.from_file))[0])
-    print('\nTrivial baseline (training mean shape placed in each test box):')
-    print(benchmark_table(baseline))
+    print('\nTrivial baseline (training mean shape placed in each test box):\n'
+          + benchmark_table(baseline))
     print(f'\ndemo finished in {(time.time() - start) / 60:.1f} min; the model\'s table is '
           f'printed by tools/test.py above ({osp.join(args.work_dir, "benchmark.json")})')
 

@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from mmengine.runner import load_checkpoint
 from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.models.utils.tta import flip_coordinates
-from mmpose.utils.typing import ConfigType, OptConfigType, SampleList
+from mmpose.utils.typing import ConfigType, OptConfigType, OptSampleList, SampleList
 from torch import Tensor
 
 from wingpose.registry import MODELS
@@ -136,6 +136,10 @@ class TwoStageTopdownEstimator(TopdownPoseEstimator):
         alignment = self.align(inputs, coarse)
         fine = self.fine_forward(inputs, alignment) * self.backbone.input_size
         return apply_affine(alignment, fine) / inputs.shape[-1]
+
+    def _forward(self, inputs: Tensor, data_samples: OptSampleList = None) -> Tensor:
+        """``mode='tensor'``: both stages, landmarks (N, K, 2) normalised to the input crop."""
+        return self.forward_landmarks(inputs)
 
     def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
         """``loss_coarse`` on the input crop, ``loss_fine`` on the (jittered) aligned crop."""

@@ -1,0 +1,9 @@
+# HRNetV2-W18 on WFLW: AWing + weighted loss map, CoordConv and boundary heatmaps.
+_base_ = [
+    '../_base_/data/wflw.py', '../_base_/models/hrnetv2_w18_awing-coordconv-boundary.py',
+    '../_base_/schedules/heatmap_adam.py'
+]
+model = dict(head=dict(out_channels=98))
+train_dataloader = dict(batch_size=32, dataset=dict(pipeline={{_base_.train_pipeline}}))
+val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
+test_dataloader = val_dataloader

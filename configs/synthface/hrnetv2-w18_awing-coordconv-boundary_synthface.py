@@ -1,0 +1,10 @@
+# HRNetV2-W18 with AWing + map, CoordConv and boundary heatmaps on the synthetic benchmark,
+# CPU budget: no ImageNet initialisation (no download), batch 16.
+_base_ = [
+    '../_base_/data/synthface68.py', '../_base_/models/hrnetv2_w18_awing-coordconv-boundary.py',
+    '../_base_/schedules/synthface_cpu.py'
+]
+model = dict(backbone=dict(init_cfg=None))
+train_dataloader = dict(batch_size=16, dataset=dict(pipeline={{_base_.train_pipeline}}))
+val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
+test_dataloader = val_dataloader

@@ -1,0 +1,64 @@
+"""CoordConv (Liu et al., NeurIPS 2018) as used by the Adaptive Wing paper (Wang et al., 2019)."""
+from typing import Optional, Sequence, Tuple, Union
+
+import torch
+from mmengine.model import BaseModule
+from torch import Tensor, nn
+
+from wingpose.registry import MODELS
+
+
+def coordinate_channels(x: Tensor, with_r: bool = False) -> Tensor:
+    """Channels x, y in [-1, 1] (and r = sqrt(x^2 + y^2)) of ``x``'s spatial grid, (N, 2|3, H, W)."""
+    n, _, h, w = x.shape
+    ys = torch.linspace(-1, 1, h, dtype=x.dtype, device=x.device).view(1, 1, h, 1).expand(n, 1, h, w)
+    xs = torch.linspace(-1, 1, w, dtype=x.dtype, device=x.device).view(1, 1, 1, w).expand(n, 1, h, w)
+    channels = [xs, ys] + ([torch.sqrt(xs.square() + ys.square())] if with_r else [])
+    return torch.cat(channels, dim=1)
+
+
+class CoordConv2d(nn.Conv2d):
+    """A convolution that sees the normalised pixel coordinates as extra input channels."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 1,
+                 with_r: bool = False, **kwargs):
+        super().__init__(in_channels + 2 + with_r, out_channels, kernel_size,
+                         padding=kernel_size // 2, **kwargs)
+        self.with_r = with_r
+
+    def forward(self, x: Tensor) -> Tensor:
+        return super().forward(torch.cat([x, coordinate_channels(x, self.with_r)], dim=1))
+
+
+@MODELS.register_module()
+class CoordConvNeck(BaseModule):
+    """CoordConv on the last feature map (after an optional inner neck), + BN + ReLU.
+
+    Switch it on in a heatmap config by replacing the neck, e.g. for HRNetV2-W18::
+
+        neck=dict(_delete_=True, type='CoordConvNeck', in_channels=270, out_channels=270,
+                  with_r=True, pre=dict(type='FeatureMapProcessor', concat=True))
+
+    Args:
+        in_channels (int): Channels of the last feature map.
+        out_channels (int): Channels after the CoordConv.
+        kernel_size (int): Kernel of the CoordConv. Default: 1.
+        with_r (bool): Add the radius channel. Default: False.
+        pre (dict, optional): A neck run first (e.g. MMPose's ``FeatureMapProcessor``).
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 1,
+                 with_r: bool = False, pre: Optional[dict] = None,
+                 init_cfg: Optional[Union[dict, Sequence[dict]]] = None):
+        super().__init__(init_cfg=init_cfg)
+        self.pre = MODELS.build(pre) if pre is not None else None
+        self.conv = CoordConv2d(in_channels, out_channels, kernel_size, with_r=with_r,
+                                bias=False)
+        self.bn = nn.BatchNorm2d(out_channels)
+        self.relu = nn.ReLU(inplace=True)
+
+    def forward(self, feats: Tuple[Tensor]) -> Tuple[Tensor]:
+        if self.pre is not None:
+            feats = self.pre(feats)
+        feats = tuple(feats)
+        return feats[:-1] + (self.relu(self.bn(self.conv(feats[-1]))), )
