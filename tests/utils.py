@@ -30,5 +30,5 @@ def run_tool(*args: str, check: bool = True, launcher: list = None) -> subproces
                             timeout=600)
     if check and result.returncode != 0:
         raise AssertionError(f'{command} exited {result.returncode}:\n'
-                             f'{result.stdout[-3000:]}\n{result.stderr[-5000:]}')
+                             f'{result.stdout[-4000:]}\n{result.stderr[-12000:]}')
     return result

@@ -12,7 +12,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import wingpose  # noqa: F401  (registries, checkpoint loading under torch >= 2.6)
-from wingpose.engine import prepare_cpu_distributed, verify_checkpoint
+from wingpose.engine import finish_distributed, prepare_cpu_distributed, verify_checkpoint
 from wingpose.evaluation import benchmark_table
 
 
@@ -82,6 +82,7 @@ def main():
         if args.out:
             mmengine.dump(dict(config=args.config, checkpoint=args.checkpoint,
                                metrics=metrics, table=table), args.out, indent=2)
+    finish_distributed()
 
 
 if __name__ == '__main__':

@@ -11,7 +11,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import wingpose  # noqa: F401  (registries, checkpoint loading under torch >= 2.6)
-from wingpose.engine import prepare_cpu_distributed
+from wingpose.engine import finish_distributed, prepare_cpu_distributed
 
 
 def parse_args():
@@ -80,6 +80,7 @@ def main():
     cfg = merge_args(Config.fromfile(args.config), args)
     prepare_cpu_distributed(cfg)
     Runner.from_cfg(cfg).train()
+    finish_distributed()
 
 
 if __name__ == '__main__':

@@ -153,3 +153,12 @@ def test_unknown_dataset_lists_the_options():
         run(FaceAlignmentMetric(norms=['inter_pupil'], thr=0.1), [sample(gt, gt, 1)], 'faces')
     with pytest.raises(ValueError, match='uses keypoint 36, but the data has 19 keypoints'):
         run(FaceAlignmentMetric(), [sample(gt[:19], gt[:19], 1)], '300w')
+
+
+def test_result_order_does_not_change_the_figures():
+    rng = np.random.default_rng(3)
+    samples = [sample(face_68(s), face_68(s) + rng.normal(0, 2, (68, 2)), i, subset=['a'])
+               for i, s in enumerate(rng.uniform(0.5, 3, 50))]
+    forward = run(FaceAlignmentMetric(norms=['inter_ocular'], subset_key=None), samples)
+    backward = run(FaceAlignmentMetric(norms=['inter_ocular'], subset_key=None), samples[::-1])
+    assert forward == backward  # bitwise: the metric sorts by image id before summing

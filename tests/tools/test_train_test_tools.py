@@ -98,8 +98,11 @@ def test_torchrun_two_processes_on_cpu(synthface, tmp_path, trained):
                       '--launcher', 'pytorch', *tiny_options(synthface),
                       launcher=launcher[:-1] + ['29534'])
     ranks = [line for line in result.stdout.splitlines() if line.startswith('[rank ')]
-    values = {line.split('NME_inter_ocular=')[1] for line in ranks}
+    values = {float(line.split('NME_inter_ocular=')[1].split()[0]) for line in ranks}
     assert len(ranks) == 2 and len(values) == 1
     single = run_tool('tools/test.py', CONFIG, trained[1], '--work-dir', str(tmp_path / 't1'),
                       *tiny_options(synthface))
-    assert f'NME_inter_ocular={values.pop()}' in single.stdout
+    line = next(line for line in single.stdout.splitlines() if line.startswith('[rank 0]'))
+    # the network sees batches of 12 instead of 24: CPU convolutions round differently
+    assert float(line.split('NME_inter_ocular=')[1].split()[0]) == pytest.approx(
+        values.pop(), rel=1e-6)

@@ -29,11 +29,11 @@ MODELS_TO_TIME = [
 def faces_per_second(model, size: int, batch: int, repeats: int) -> float:
     inputs = torch.rand(batch, 3, size, size)
     with torch.no_grad():
-        model(inputs, mode='tensor')  # warm-up
+        model(inputs, None, mode='tensor')  # warm-up
         times = []
         for _ in range(repeats):
             start = time.perf_counter()
-            model(inputs, mode='tensor')
+            model(inputs, None, mode='tensor')
             times.append(time.perf_counter() - start)
     return batch / statistics.median(times)
 

@@ -70,7 +70,7 @@ def verify_checkpoint(path: str) -> None:
         detail = str(error)
         marker = 'WeightsUnpickler error: '  # torch's own explanation follows its advice text
         if marker in detail:
-            detail = detail.split(marker, 1)[1].split('\n\n')[0].strip()
+            detail = detail.split(marker, 1)[1].strip().split('\n\n')[0].strip()
         raise ValueError(f'cannot load checkpoint {path}: {detail}') from error
     if not isinstance(checkpoint, dict):
         raise ValueError(f'checkpoint {path} holds a {type(checkpoint).__name__}, '

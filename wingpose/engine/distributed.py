@@ -29,3 +29,14 @@ def prepare_cpu_distributed(cfg: Config) -> None:
     wrapper = cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel')
     wrapper['device_ids'] = None
     cfg.model_wrapper_cfg = wrapper
+
+
+def finish_distributed() -> None:
+    """Wait for every rank, then destroy the default process group (when there is one).
+
+    MMEngine leaves the group to interpreter exit, where gloo's teardown can abort a rank that
+    is still closing its connections after the others have gone.
+    """
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.barrier()
+        torch_dist.destroy_process_group()

@@ -31,6 +31,7 @@ def mean_shape_baseline(train_ann_file: str, test_ann_file: str, dataset_name: s
     """
     train, test = _load(train_ann_file), _load(test_ann_file)
     mean = _normalised_shapes(train).mean(axis=0)
+    metric_kwargs.setdefault('print_table', False)
     metric = FaceAlignmentMetric(**metric_kwargs)
     metric.dataset_meta = dict(dataset_name=dataset_name)
     samples = []

@@ -53,6 +53,7 @@ class FaceAlignmentMetric(BaseMetric):
             written. None: beside the current log file, or nowhere without one.
         strict (bool): Raise on an image whose NME is undefined (no visible keypoint, zero or
             non-finite distance, NaN prediction) instead of skipping it with a warning.
+        print_table (bool): Log the benchmark table after each evaluation. Default: True.
         collect_device (str): Device for collecting results across ranks. Default: 'cpu'.
         prefix (str, optional): Prefix of the metric keys.
     """
@@ -68,6 +69,7 @@ class FaceAlignmentMetric(BaseMetric):
                  box_key: str = 'bbox',
                  out_dir: Optional[str] = None,
                  strict: bool = False,
+                 print_table: bool = True,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -81,6 +83,7 @@ class FaceAlignmentMetric(BaseMetric):
         self.box_key = box_key
         self.out_dir = out_dir
         self.strict = strict
+        self.print_table = print_table
 
     def process(self, data_batch: Sequence[dict], data_samples: Sequence[dict]) -> None:
         """Collect predictions, ground truth, boxes and subset tags of each sample."""
@@ -120,8 +123,13 @@ class FaceAlignmentMetric(BaseMetric):
         return norms, thrs
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
-        """NME / FR / AUC of every normalisation on the full set and every subset."""
+        """NME / FR / AUC of every normalisation on the full set and every subset.
+
+        Results are taken in image-id order, so the figures do not depend on how a
+        multi-process evaluation split and gathered them (float sums are order-sensitive).
+        """
         norms, thrs = self._settings()
+        results = sorted(results, key=lambda r: (type(r['img_id']).__name__, r['img_id']))
         pred = np.stack([r['pred'] for r in results])
         gt = np.stack([r['gt'] for r in results])
         mask = np.stack([r['mask'] for r in results])
@@ -151,7 +159,8 @@ class FaceAlignmentMetric(BaseMetric):
         out_dir = self._out_dir()
         if out_dir:
             self._write_outputs(out_dir, img_ids, results, per_image, members, thrs)
-        print_log('\n' + benchmark_table(metrics), logger='current')
+        if self.print_table:
+            print_log('\n' + benchmark_table(metrics), logger='current')
         return metrics
 
     def _check_undefined(self, norm: str, nme: np.ndarray, img_ids: list) -> None:

@@ -21,7 +21,7 @@ class TwoStageTopdownEstimator(TopdownPoseEstimator):
     """Coarse landmarks, in-plane alignment, fine landmarks (Feng et al., CVPR 2018, Sec. 5).
 
     The input crop is at the fine stage's resolution (e.g. 128x128). The coarse stage
-    (``coarse_backbone`` + ``coarse_head``, CNN6) sees it resized to ``coarse_input_size``
+    (``coarse_backbone`` + ``coarse_head``, CNN6) sees it area-averaged to ``coarse_input_size``
     and regresses the landmarks; from them the eye line is made horizontal and the box is
     replaced by the landmarks' extent padded by ``crop_padding``
     (:func:`~wingpose.models.utils.alignment_from_landmarks`); the aligned crop is resampled
@@ -108,9 +108,12 @@ class TwoStageTopdownEstimator(TopdownPoseEstimator):
         return self
 
     def coarse_forward(self, inputs: Tensor) -> Tensor:
-        """Coarse landmarks (N, K, 2), normalised to the input crop."""
-        small = F.interpolate(inputs, size=(self.coarse_input_size, ) * 2, mode='bilinear',
-                              align_corners=False, antialias=True)
+        """Coarse landmarks (N, K, 2), normalised to the input crop.
+
+        The crop is reduced by area averaging (a box filter, exact for the 128 -> 64 halving
+        and exportable to ONNX).
+        """
+        small = F.adaptive_avg_pool2d(inputs, self.coarse_input_size)
         return self.coarse_head.forward(self.coarse_backbone(small))
 
     def fine_forward(self, inputs: Tensor, alignment: Tensor) -> Tensor:

@@ -102,21 +102,17 @@ def random_similarity(batch: int, size: int, rotate: float, shift: float, scale:
 def warp_crop(image: Tensor, matrix: Tensor, out_size: int) -> Tensor:
     """Resample ``image`` (N, C, H, W) into (N, C, out, out) aligned crops.
 
-    ``matrix`` maps aligned pixels to image pixels; both use the pixel-centre convention, so
-    with ``align_corners=False`` the normalised coordinate of pixel ``x`` in a width-``W``
-    image is ``(2x + 1) / W - 1``.
+    ``matrix`` maps aligned pixels to image pixels. The sampling grid is built directly: the
+    aligned pixel centres ``u`` go through ``matrix`` and then to ``grid_sample``'s normalised
+    coordinates, ``(2x + 1) / W - 1`` for pixel-centre coordinates with
+    ``align_corners=False``. Only matrix products and ``grid_sample``: differentiable and
+    exportable to ONNX.
     """
     n, _, h, w = image.shape
-
-    def normaliser(width: int, height: int) -> Tensor:
-        m = torch.zeros(3, 3, dtype=matrix.dtype, device=matrix.device)
-        m[0, 0], m[1, 1], m[2, 2] = 2 / width, 2 / height, 1
-        m[0, 2], m[1, 2] = 1 / width - 1, 1 / height - 1
-        return m
-
-    full = torch.cat([matrix, matrix.new_tensor([0, 0, 1]).expand(n, 1, 3)], dim=1)
-    theta = normaliser(w, h) @ full @ torch.linalg.inv(normaliser(out_size, out_size))
-    grid = F.affine_grid(theta[:, :2], (n, image.shape[1], out_size, out_size),
-                         align_corners=False)
+    steps = torch.arange(out_size, dtype=matrix.dtype, device=matrix.device)
+    v, u = torch.meshgrid(steps, steps, indexing='ij')
+    pixels = apply_affine(matrix, torch.stack([u, v], dim=-1).reshape(1, -1, 2).expand(n, -1, -1))
+    size = pixels.new_tensor([w, h])
+    grid = ((2 * pixels + 1) / size - 1).view(n, out_size, out_size, 2)
     return F.grid_sample(image, grid.to(image.dtype), mode='bilinear', padding_mode='zeros',
                          align_corners=False)

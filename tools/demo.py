@@ -1,0 +1,72 @@
+"""Predict facial landmarks on an image and draw them with MMPose's visualizer (PNG).
+
+    python tools/demo.py IMAGE --config CONFIG --checkpoint CKPT [--bbox x,y,w,h] [--out OUT]
+
+Without ``--bbox`` the faces come from OpenCV's bundled Haar cascade (no download); where it
+finds none, the whole image is the box.
+"""
+import argparse
+import os.path as osp
+import sys
+
+import cv2
+import numpy as np
+
+import wingpose  # noqa: F401  (registries, checkpoint loading, mmpose.apis without torchvision)
+from mmpose.apis import inference_topdown, init_model  # noqa: E402
+from mmpose.registry import VISUALIZERS  # noqa: E402
+from mmpose.structures import merge_data_samples  # noqa: E402
+
+
+def detect_faces(image: np.ndarray) -> np.ndarray:
+    """Face boxes (N, 4) as x1, y1, x2, y2 from OpenCV's frontal-face Haar cascade."""
+    cascade = cv2.CascadeClassifier(
+        osp.join(cv2.data.haarcascades, 'haarcascade_frontalface_default.xml'))
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    found = cascade.detectMultiScale(grey, scaleFactor=1.1, minNeighbors=5, minSize=(24, 24))
+    return np.array([[x, y, x + w, y + h] for x, y, w, h in found], dtype=np.float32)
+
+
+def parse_bbox(text: str) -> np.ndarray:
+    try:
+        x, y, w, h = (float(v) for v in text.split(','))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'--bbox must be x,y,w,h, got {text!r}') from None
+    if w <= 0 or h <= 0:
+        raise argparse.ArgumentTypeError(f'--bbox needs a positive width and height, got {text!r}')
+    return np.array([[x, y, x + w, y + h]], dtype=np.float32)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('image')
+    parser.add_argument('--config', required=True)
+    parser.add_argument('--checkpoint', required=True)
+    parser.add_argument('--bbox', type=parse_bbox, help='face box x,y,w,h in pixels')
+    parser.add_argument('--out', help='output PNG (default: IMAGE_landmarks.png)')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--radius', type=int, default=2)
+    args = parser.parse_args()
+    image = cv2.imread(args.image)
+    if image is None:
+        sys.exit(f'error: cannot read image {args.image}')
+    boxes = args.bbox if args.bbox is not None else detect_faces(image)
+    source = 'given' if args.bbox is not None else 'Haar cascade'
+    if len(boxes) == 0:
+        boxes, source = np.array([[0, 0, image.shape[1], image.shape[0]]], np.float32), 'image'
+    model = init_model(args.config, args.checkpoint, device=args.device)
+    results = merge_data_samples(inference_topdown(model, image, bboxes=boxes))
+    visualizer = VISUALIZERS.build(dict(type='PoseLocalVisualizer', name='wingpose_demo',
+                                        radius=args.radius,
+                                        line_width=1))
+    visualizer.set_dataset_meta(model.dataset_meta)
+    drawn = visualizer.add_datasample('landmarks', cv2.cvtColor(image, cv2.COLOR_BGR2RGB),
+                                      results, draw_gt=False, draw_bbox=True, show=False)
+    out = args.out or osp.splitext(args.image)[0] + '_landmarks.png'
+    cv2.imwrite(out, cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR))
+    print(f'{out}: {len(boxes)} face(s), box from {source}, '
+          f'{results.pred_instances.keypoints.shape[1]} landmarks each')
+
+
+if __name__ == '__main__':
+    main()
