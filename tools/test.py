@@ -81,7 +81,8 @@ def main():
         print(f'\nBenchmark ({osp.basename(args.config)}, {args.checkpoint}):\n{table}')
         if args.out:
             mmengine.dump(dict(config=args.config, checkpoint=args.checkpoint,
-                               metrics=metrics, table=table), args.out, indent=2)
+                               metrics=metrics, table=table), args.out, file_format='json',
+                          indent=2)
     finish_distributed()
 
 

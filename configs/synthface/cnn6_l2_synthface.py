@@ -1,0 +1,3 @@
+# Loss ablation on the synthetic benchmark: CNN6 with l2 instead of Wing.
+_base_ = ['./cnn6_wing_synthface.py']
+model = dict(head=dict(loss=dict(_delete_=True, type='CoordinateLoss', kind='l2', input_size=64)))

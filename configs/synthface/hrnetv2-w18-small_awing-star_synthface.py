@@ -1,0 +1,20 @@
+# Heatmap study: AWing + map (x10) + STAR (x1), soft-argmax decoding (the official STAR recipe).
+_base_ = ['./hrnetv2-w18-small_awing_synthface.py']
+codec = dict(type='SoftArgmaxHeatmap', input_size=(128, 128), heatmap_size=(32, 32), sigma=1.)
+model = dict(head=dict(
+    type='STARHeatmapHead',
+    loss=dict(type='AdaptiveWingLoss', use_weight_map=True, loss_weight=10.),
+    star_loss=dict(type='STARLoss', w=1., dist='smoothl1', loss_weight=1.),
+    decoder=codec))
+train_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='RandomBBoxTransform', shift_factor=0.05, scale_factor=(0.9, 1.1),
+         rotate_factor=30., rotate_prob=1.),
+    dict(type='PhotometricDistortion'),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs')
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
