@@ -12,7 +12,7 @@ from mmengine.registry import init_default_scope
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
 
 from wingpose.datasets.converters import face_record, write_coco
-from wingpose.registry import DATASETS, METRICS, MODELS
+from mmpose.registry import DATASETS, METRICS, MODELS
 
 from .utils import ROOT
 
@@ -47,8 +47,9 @@ def test_configs_found():
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, ROOT))
 def test_config_builds(path, tmp_path):
     cfg = Config.fromfile(path)
-    assert cfg.default_scope == 'wingpose'
-    init_default_scope('wingpose')
+    scope = 'mmpose' if 'mmpose_project' in path else 'wingpose'
+    assert cfg.default_scope == scope
+    init_default_scope(scope)
     model = MODELS.build(cfg.model)
     for loader in ('train_dataloader', 'val_dataloader'):
         dataset_cfg = cfg[loader].dataset

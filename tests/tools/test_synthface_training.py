@@ -40,3 +40,16 @@ def test_two_stage_plugs_into_mmpose_apis(synthface, tmp_path):
     results = inference_topdown(model, cv2.imread(image), bboxes=np.array([[20, 20, 110, 110]]))
     keypoints = results[0].pred_instances.keypoints
     assert keypoints.shape == (1, 68, 2) and np.isfinite(keypoints).all()
+
+
+def test_mmpose_tools_train_and_test_a_wingpose_config(synthface, tmp_path):
+    """MMPose's own tools/train.py and tools/test.py with custom_imports=['wingpose']."""
+    import mmpose
+    tools = osp.join(osp.dirname(mmpose.__file__), '.mim', 'tools')
+    config = 'configs/mmpose_project/td-reg_cnn6_wingloss_synthface.py'
+    options = tiny_options(synthface)
+    run_tool(osp.join(tools, 'train.py'), config, '--work-dir', str(tmp_path), *options)
+    checkpoint = osp.join(tmp_path, 'epoch_1.pth')  # loads under torch >= 2.6 via wingpose
+    result = run_tool(osp.join(tools, 'test.py'), config, checkpoint, '--work-dir',
+                      str(tmp_path / 'test'), *options)
+    assert 'NME_inter_ocular' in result.stdout + result.stderr
