@@ -1,38 +1,12 @@
 # WFLW (tools/dataset_converters/wflw_to_coco.py): 7500 / 2500 with the six attribute subsets.
 # Metric: inter-ocular, FR/AUC at 0.10.
-# The experiment configs add the pipelines (they depend on the input size).
-_base_ = ['../default_runtime.py']
+_base_ = ['./face_landmarks.py']
 
-dataset_type = 'FaceLandmarkDataset'
 data_root = 'data/wflw/'
 metainfo = dict(from_file='configs/_base_/datasets/wflw.py')  # MMPose's keypoint info
-
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        metainfo=metainfo,
-        ann_file='annotations/wflw_train.json',
-        data_prefix=dict(img='images/')))
-val_dataloader = dict(
-    batch_size=32,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        metainfo=metainfo,
-        ann_file='annotations/wflw_test.json',
-        data_prefix=dict(img='images/'),
-        test_mode=True))
+train_dataloader = dict(dataset=dict(
+    data_root=data_root, metainfo=metainfo, ann_file='annotations/wflw_train.json'))
+val_dataloader = dict(dataset=dict(
+    data_root=data_root, metainfo=metainfo, ann_file='annotations/wflw_test.json'))
 test_dataloader = val_dataloader
-
-val_evaluator = dict(type='FaceAlignmentMetric')
-test_evaluator = val_evaluator
 default_hooks = dict(checkpoint=dict(save_best='NME_inter_ocular', rule='less'))
