@@ -67,6 +67,8 @@ def parse_args():
     parser.add_argument('--out', default='docs')
     parser.add_argument('--quick', action='store_true',
                         help='smoke run: a tiny set in the work dir, 1 epoch, 1 seed')
+    parser.add_argument('--report-only', action='store_true',
+                        help='write the report from the finished runs; list the missing ones')
     return parser.parse_args()
 
 
@@ -234,6 +236,7 @@ def main():
         8)) for study in args.studies}
     results: Dict[str, Dict[str, List[dict]]] = OrderedDict()
     curves: Dict[str, Dict[str, np.ndarray]] = OrderedDict()
+    missing = []
     start = time.time()
     for study, method, config, seed in tqdm(runs, desc='runs', unit='run'):
         tqdm.write(f'[{study}] {method}, seed {seed}: {config}')
@@ -242,9 +245,12 @@ def main():
         options = data_options(config, data) + [f'randomness.seed={seed}'] + STUDIES[study][2]
         if args.quick:
             options += quick_options()
+        if args.report_only and not osp.exists(osp.join(work_dir, 'result.json')):
+            missing.append(f'{study}: {method}, seed {seed}')
+            continue
         result = run_once(config, work_dir, options)
         results.setdefault(study, OrderedDict()).setdefault(method, []).append(result)
-        if seed == seeds[0]:
+        if method not in curves.get(study, {}):
             curves.setdefault(study, OrderedDict())[method] = per_image_nme(work_dir) / 100
 
     os.makedirs(args.out, exist_ok=True)
@@ -257,7 +263,9 @@ def main():
         '# Results on the embedded synthetic benchmark', '',
         f'Produced by `{command}` at commit `{commit}` on '
         f'{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC '
-        f'({(time.time() - start) / 60:.0f} min of runs, 2 CPU cores). Do not edit by hand.', '',
+        + ('(from the finished runs in the work dir). ' if args.report_only else
+           f'({(time.time() - start) / 60:.0f} min of runs, 2 CPU cores). ')
+        + 'Do not edit by hand.', '',
         f'Data: `make_synthetic_faces.py`, seed 0, {counts["train"]["images"]} training and '
         f'{counts["test"]["images"]} test faces ({counts["test"]["large_pose"]} of them large '
         'pose, |yaw| >= 45 degrees), 68 iBUG points. Every run: the config named below with its '
@@ -265,6 +273,9 @@ def main():
         f'seeds {seeds}; figures are mean ± std over seeds, in percent: NME normalised by the '
         'inter-ocular (io, outer eye corners) or inter-pupil (ip) distance, FR and AUC at 0.08 '
         'inter-ocular.', '']
+    if missing:
+        lines += ['Runs not finished when this report was written (left out of the tables): '
+                  + '; '.join(missing) + '.', '']
     for study in results:
         question, methods, _ = STUDIES[study]
         lines += [f'## {question}', '', f'{epochs[study]} epochs per run.', '',
