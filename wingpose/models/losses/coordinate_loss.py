@@ -65,7 +65,7 @@ class PixelCoordinateLoss(nn.Module, metaclass=ABCMeta):
             if error.shape[-1] != 2:
                 raise ValueError('input_size scaling needs (x, y) coordinates, got shape '
                                  f'{tuple(pred.shape)}')
-            error = error * self.scale.to(error.dtype)
+            error = error * self.scale.to(error)  # device and dtype of the inputs
         weight = keypoint_weights(target_weight, pred.shape[:2], 3) \
             if self.use_target_weight else None
         return weighted_mean(self.elementwise(error), weight) * self.loss_weight
