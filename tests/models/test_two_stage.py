@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
@@ -53,3 +54,22 @@ def test_frozen_coarse_stage_gets_no_gradient():
     assert set(losses) == {'loss_fine'}
     losses['loss_fine'].backward()
     assert all(p.grad is None for p in model.coarse_backbone.parameters())
+
+
+def test_stage_checkpoint_loads_a_single_stage_model(tmp_path):
+    cfg = Config.fromfile('configs/synthface/cnn6_wing_synthface.py')
+    init_default_scope('wingpose')
+    single = MODELS.build(cfg.model)
+    single.init_weights()
+    path = str(tmp_path / 'cnn6.pth')
+    torch.save(dict(state_dict=single.state_dict()), path)
+    cfg = Config.fromfile('configs/synthface/cnn6-cnn7_wing_synthface.py')
+    cfg.model.stage_checkpoints = dict(coarse=path)
+    two_stage = MODELS.build(cfg.model)
+    two_stage.init_weights()
+    for name, value in single.backbone.state_dict().items():
+        assert torch.equal(two_stage.coarse_backbone.state_dict()[name], value)
+    assert torch.equal(two_stage.coarse_head.fc.weight, single.head.fc.weight)
+    cfg.model.stage_checkpoints = dict(middle=path)
+    with pytest.raises(ValueError, match=r"unknown stage\(s\) \['middle'\]"):
+        MODELS.build(cfg.model)
