@@ -21,7 +21,7 @@ def test_deterministic_for_a_seed(tmp_path):
     image_a = cv2.imread(str(tmp_path / 'a' / 'images' / 'train' / '000004.jpg'))
     image_b = cv2.imread(str(tmp_path / 'b' / 'images' / 'train' / '000004.jpg'))
     assert np.array_equal(image_a, image_b)
-    c = generate_synthetic_faces(str(tmp_path / 'c'), 6, 3, seed=6, image_size=96)
+    generate_synthetic_faces(str(tmp_path / 'c'), 6, 3, seed=6, image_size=96)
     assert load(tmp_path / 'c', 68, 'train') != load(tmp_path / 'a', 68, 'train')
 
 

@@ -1,7 +1,6 @@
 """CNN6 and CNN7: the plain regression networks of the Wing loss paper (Feng et al., 2018)."""
 from typing import Optional, Sequence, Tuple
 
-import torch
 from mmpose.models.backbones.base_backbone import BaseBackbone
 from torch import Tensor, nn
 

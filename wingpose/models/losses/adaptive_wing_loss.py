@@ -3,7 +3,6 @@ import math
 from typing import Optional
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
 from wingpose.registry import MODELS
