@@ -54,7 +54,7 @@ def main():
         model = MODELS.build(cfg.model).eval()
         params = sum(p.numel() for p in model.parameters()) / 1e6
         flops = get_model_complexity_info(
-            model, inputs=(torch.rand(1, 3, size, size), ), show_table=False,
+            model, inputs=(torch.rand(1, 3, size, size), None), show_table=False,
             show_arch=False)['flops'] / 1e9
         print(f'| {name} | {size}x{size} | {params:.2f} | {flops:.2f} | '
               f'{faces_per_second(model, size, 1, args.repeats):.1f} | '
