@@ -37,7 +37,11 @@ CNN6_SCHEDULE = ['train_cfg.max_epochs=30', 'train_cfg.val_interval=30',
 
 
 class Method(NamedTuple):
-    """One row of a study: a config, plus options and a work-dir tag for a variant of it."""
+    """One row of a study: a config, plus options and a work-dir tag for a variant of it.
+
+    Options may name another run's files with ``{runs}`` (the work dir of all runs), ``{seed}``
+    and ``{epochs}``; that run must come earlier in the study.
+    """
     name: str
     config: str
     options: Tuple[str, ...] = ()
@@ -75,9 +79,17 @@ STUDIES = OrderedDict(
                   Method('CNN6, Wing + PDB', cnn6('wing_pdb')),
                   Method('CNN6, Wing + PDB, same iterations', cnn6('wing_pdb'), EPOCHS_12)],
               CNN6_SCHEDULE),
-    architecture=Study('CNN6 vs CNN7 vs the two-stage CNN6 -> CNN7, all with Wing', [
-        Method('CNN6', cnn6('wing')), Method('CNN7', SYNTH + 'cnn7_wing_synthface.py'),
-        Method('CNN6 -> CNN7', SYNTH + 'cnn6-cnn7_wing_synthface.py')], CNN6_SCHEDULE),
+    # the paper's two-stage recipe: CNN6 is trained first (the CNN6 row), then frozen while
+    # CNN7 learns on the crops it aligns
+    architecture=Study('CNN6 vs CNN7 vs the two-stage CNN6 -> CNN7 (CNN6 trained first, then '
+                       'frozen), all with Wing', [
+                           Method('CNN6', cnn6('wing')),
+                           Method('CNN7', SYNTH + 'cnn7_wing_synthface.py'),
+                           Method('CNN6 -> CNN7', SYNTH + 'cnn6-cnn7_wing_synthface.py', (
+                               'model.stage_checkpoints.coarse={runs}/cnn6_wing_synthface/'
+                               '{epochs}ep/seed{seed}/epoch_{epochs}.pth',
+                               'model.frozen_stages=[coarse]'), 'staged')],
+                       CNN6_SCHEDULE),
     heatmap=Study('Heatmap regression (HRNetV2-W18, reduced): MSE vs AWing vs AWing + weighted '
                   'map vs AWing + STAR', [
                       Method('MSE', SYNTH + 'hrnetv2-w18-small_mse_synthface.py'),
@@ -378,6 +390,7 @@ def main():
                    + STUDIES[study].options + list(method.options)
                    + (quick_options() if args.quick else []))
         num_epochs = max_epochs(method.config, options)
+        options = [o.format(runs=args.work_dir, seed=seed, epochs=num_epochs) for o in options]
         # keyed by config, length and variant: a run shared by several studies is trained once
         work_dir = osp.join(args.work_dir, osp.splitext(osp.basename(method.config))[0],
                             f'{num_epochs}ep' + (f'-{method.tag}' if method.tag else ''),

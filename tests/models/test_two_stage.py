@@ -73,3 +73,8 @@ def test_stage_checkpoint_loads_a_single_stage_model(tmp_path):
     cfg.model.stage_checkpoints = dict(middle=path)
     with pytest.raises(ValueError, match=r"unknown stage\(s\) \['middle'\]"):
         MODELS.build(cfg.model)
+    # a checkpoint without the stage's weights is said, not silently skipped
+    torch.save(dict(state_dict=dict(neck=torch.zeros(1))), path)
+    cfg.model.stage_checkpoints = dict(fine=path)
+    with pytest.raises(KeyError, match='no backbone.. weights for the fine stage'):
+        MODELS.build(cfg.model).init_weights()

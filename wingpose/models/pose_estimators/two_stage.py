@@ -3,7 +3,8 @@ from typing import Dict, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
-from mmengine.runner import load_checkpoint
+from mmengine.runner import CheckpointLoader
+from mmengine.runner.checkpoint import load_state_dict
 from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.models.utils.tta import flip_coordinates
 from mmpose.utils.typing import ConfigType, OptConfigType, OptSampleList, SampleList
@@ -96,9 +97,14 @@ class TwoStageTopdownEstimator(TopdownPoseEstimator):
     def init_weights(self):
         super().init_weights()
         for stage, path in self.stage_checkpoints.items():
-            backbone, head = self._stage_modules(stage)
-            load_checkpoint(backbone, path, map_location='cpu', revise_keys=[(r'^backbone\.', '')])
-            load_checkpoint(head, path, map_location='cpu', revise_keys=[(r'^head\.', '')])
+            checkpoint = CheckpointLoader.load_checkpoint(path, map_location='cpu')
+            state = checkpoint.get('state_dict', checkpoint)
+            for prefix, module in zip(('backbone.', 'head.'), self._stage_modules(stage)):
+                part = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+                if not part:
+                    raise KeyError(f'{path}: no {prefix}* weights for the {stage} stage (a '
+                                   'single-stage checkpoint is expected)')
+                load_state_dict(module, part, strict=True)
 
     def train(self, mode: bool = True):
         super().train(mode)
