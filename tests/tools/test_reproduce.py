@@ -8,13 +8,14 @@ def test_reproduce_quick(tmp_path):
     out = tmp_path / 'docs'
     result = run_tool('tools/reproduce.py', '--quick', '--work-dir', str(tmp_path / 'runs'),
                       '--out', str(out))
-    assert 'results.md written (23 runs' in result.stdout
+    assert 'results.md written (25 runs' in result.stdout
     text = (out / 'results.md').read_text()
     assert re.search(r'Produced by `python tools/reproduce.py --quick .*` at commit `[0-9a-f]{40}`',
                      text)
-    for study in ('loss', 'pdb', 'architecture', 'heatmap', 'wing_vs_l1'):
+    for study in ('loss', 'pdb', 'architecture', 'heatmap', 'wing_vs_l1',
+                  'cnn7_vs_cnn6'):
         assert (out / f'ced_{study}.png').stat().st_size > 1000
-    assert text.count('| method | NME io (full) |') == 5
+    assert text.count('| method | NME io (full) |') == 6
     assert '| AWing + map + STAR |' in text and '## The papers\' claims, checked' in text
     # a variant of a config runs in its own work dir, with its options in the report
     assert (tmp_path / 'runs' / 'cnn6_wing_synthface' / '1ep-w5-eps1' / 'seed0' /
@@ -27,7 +28,7 @@ def test_reproduce_quick(tmp_path):
                       'old\n<!-- end of results -->\n## next\n')
     again = run_tool('tools/reproduce.py', '--quick', '--work-dir', str(tmp_path / 'runs'),
                      '--out', str(out), '--readme', str(readme))
-    assert '(23 runs, 0.0 min)' in again.stdout
+    assert '(25 runs, 0.0 min)' in again.stdout
     block = readme.read_text()
     assert block.startswith('# title\n') and block.endswith('<!-- end of results -->\n## next\n')
     assert 'old' not in block and '| loss | Wing |' in block
