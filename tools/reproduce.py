@@ -395,10 +395,8 @@ def main():
                    + STUDIES[study].options + list(method.options)
                    + (quick_options() if args.quick else []))
         num_epochs = max_epochs(method.config, options)
-        fill = dict(runs=args.work_dir, seed=seed, epochs=num_epochs)
-        options = [o.format(**fill) for o in options]
-        tqdm.write(f'[{study}] {method.name}, seed {seed}: {method.config} '
-                   + ' '.join(o.format(**fill) for o in method.options))
+        options = [o.format(runs=args.work_dir, seed=seed, epochs=num_epochs) for o in options]
+        tqdm.write(f'[{study}] {method.name}, seed {seed}: {method.config} {" ".join(options)}')
         # keyed by config, length and variant: a run shared by several studies is trained once
         work_dir = osp.join(args.work_dir, osp.splitext(osp.basename(method.config))[0],
                             f'{num_epochs}ep' + (f'-{method.tag}' if method.tag else ''),
