@@ -1,4 +1,5 @@
-# Heatmap study: AWing + map (x10) + STAR (x1), soft-argmax decoding (the official STAR recipe).
+# Heatmap study: the official STAR recipe (STARHeatmapHead): AWing + map (x10) on sigmoid point
+# maps, STAR (x1) on the distributions they gate, soft-argmax decoding.
 _base_ = ['./hrnetv2-w18-small_awing_synthface.py']
 codec = dict(type='SoftArgmaxHeatmap', input_size=(128, 128), heatmap_size=(32, 32), sigma=1.)
 model = dict(head=dict(

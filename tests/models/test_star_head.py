@@ -23,38 +23,63 @@ def test_codec_encodes_labels_and_decodes_by_soft_argmax():
     assert scores.shape == (1, 2) and (scores > 0.8).all()
 
 
-def test_star_head_adds_star_on_the_coordinate_labels():
-    init_default_scope('wingpose')
-    codec = dict(type='SoftArgmaxHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=1.)
-    head = STARHeatmapHead(in_channels=8, out_channels=3, deconv_out_channels=None,
-                           loss=dict(type='AdaptiveWingLoss', loss_weight=10.),
-                           star_loss=dict(type='STARLoss'), decoder=codec)
-    codec = SoftArgmaxHeatmap(**{k: v for k, v in codec.items() if k != 'type'})
+def star_samples(codec, num_keypoints: int, num_samples: int = 2):
     rng = np.random.default_rng(0)
     samples = []
-    for _ in range(2):
-        keypoints = rng.uniform(8, 56, (1, 3, 2)).astype(np.float32)
-        encoded = codec.encode(keypoints, np.ones((1, 3)))
+    for _ in range(num_samples):
+        keypoints = rng.uniform(8, 56, (1, num_keypoints, 2)).astype(np.float32)
+        encoded = codec.encode(keypoints, np.ones((1, num_keypoints)))
         sample = PoseDataSample()
         sample.gt_fields = PixelData(heatmaps=torch.from_numpy(encoded['heatmaps']))
         sample.gt_instance_labels = InstanceData(
             keypoint_labels=torch.from_numpy(encoded['keypoint_labels']),
             keypoint_weights=torch.from_numpy(encoded['keypoint_weights']).float())
         samples.append(sample)
+    return samples
+
+
+def test_star_head_gates_star_distributions_by_awing_point_maps():
+    init_default_scope('wingpose')
+    codec = dict(type='SoftArgmaxHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=1.)
+    head = STARHeatmapHead(in_channels=8, out_channels=3, deconv_out_channels=None,
+                           loss=dict(type='AdaptiveWingLoss', loss_weight=10.),
+                           star_loss=dict(type='STARLoss'), decoder=codec)
+    samples = star_samples(SoftArgmaxHeatmap(**{k: v for k, v in codec.items() if k != 'type'}), 3)
     feats = (torch.rand(2, 8, 16, 16, requires_grad=True), )
+    # the official model: D = ReLU(InstanceNorm(conv x)), P = sigmoid(conv x), heatmaps D * P
+    points = torch.sigmoid(head.final_layer(feats[0]))
+    distributions = torch.relu(torch.nn.functional.instance_norm(head.distribution_layer(feats[0])))
+    heatmaps = head.forward(feats)
+    assert torch.allclose(heatmaps, distributions * points, atol=1e-6)
+    assert (heatmaps >= 0).all() and (points <= 1).all()
+    # instance normalisation: each distribution map keeps the positive half of a unit-variance map
+    assert ((distributions > 0).float().mean((2, 3)) - 0.5).abs().max() < 0.2
+
     losses = head.loss(feats, samples)
     assert set(losses) == {'loss_kpt', 'loss_star'}
-    heatmaps = head.forward(feats)
     gt = torch.stack([s.gt_fields.heatmaps for s in samples])
     weights = torch.cat([s.gt_instance_labels.keypoint_weights for s in samples])
     labels = torch.cat([s.gt_instance_labels.keypoint_labels for s in samples])
     grid = labels * 16 / 15 * 2 - 1  # normalised -> the 16x16 heatmap's [-1, 1] grid
     assert losses['loss_kpt'].item() == pytest.approx(
-        AdaptiveWingLoss(loss_weight=10.)(heatmaps, gt, weights).item(), rel=1e-5)
+        AdaptiveWingLoss(loss_weight=10.)(points, gt, weights).item(), rel=1e-5)
     assert losses['loss_star'].item() == pytest.approx(
-        STARLoss()(heatmaps.relu(), grid, weights).item(), rel=1e-5)
+        STARLoss()(heatmaps, grid, weights).item(), rel=1e-5)
     sum(losses.values()).backward()
     assert torch.isfinite(feats[0].grad).all()
+    assert head.distribution_layer.weight.grad.abs().sum() > 0
+
+
+def test_star_head_boundaries_are_trained_but_gate_nothing():
+    init_default_scope('wingpose')
+    head = STARHeatmapHead(in_channels=4, out_channels=2, num_boundaries=3,
+                           deconv_out_channels=None)
+    feats = (torch.rand(1, 4, 8, 8), )
+    assert head.forward_all(feats).shape == (1, 5, 8, 8)
+    assert head.forward(feats).shape == (1, 2, 8, 8)
+    with pytest.raises(ValueError, match='convolutional final_layer'):
+        STARHeatmapHead(in_channels=4, out_channels=2, deconv_out_channels=None,
+                        final_layer=None)
 
 
 def test_star_head_explains_missing_labels():

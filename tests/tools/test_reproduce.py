@@ -8,14 +8,17 @@ def test_reproduce_quick(tmp_path):
     out = tmp_path / 'docs'
     result = run_tool('tools/reproduce.py', '--quick', '--work-dir', str(tmp_path / 'runs'),
                       '--out', str(out))
-    assert 'results.md written (25 runs' in result.stdout
+    assert 'results.md written (29 runs' in result.stdout
     text = (out / 'results.md').read_text()
     assert re.search(r'Produced by `python tools/reproduce.py --quick .*` at commit `[0-9a-f]{40}`',
                      text)
+    # each run's time is recorded with its result and summed once per run (heatmap_8ep reuses
+    # the heatmap study's runs at --quick's single epoch)
+    assert re.search(r'\(16 runs, \d+ min on 2 CPU cores\)', text)
     for study in ('loss', 'pdb', 'architecture', 'heatmap', 'wing_vs_l1',
-                  'cnn7_vs_cnn6'):
+                  'cnn7_vs_cnn6', 'heatmap_8ep'):
         assert (out / f'ced_{study}.png').stat().st_size > 1000
-    assert text.count('| method | NME io (full) |') == 6
+    assert text.count('| method | NME io (full) |') == 7
     assert '| AWing + map + STAR |' in text and '## The papers\' claims, checked' in text
     # a variant of a config runs in its own work dir, with its options in the report
     assert (tmp_path / 'runs' / 'cnn6_wing_synthface' / '1ep-w5-eps1' / 'seed0' /
@@ -28,7 +31,8 @@ def test_reproduce_quick(tmp_path):
                       'old\n<!-- end of results -->\n## next\n')
     again = run_tool('tools/reproduce.py', '--quick', '--work-dir', str(tmp_path / 'runs'),
                      '--out', str(out), '--readme', str(readme))
-    assert '(25 runs, 0.0 min)' in again.stdout
+    assert '(29 runs, 0.0 min)' in again.stdout
+    assert re.search(r'\(16 runs, \d+ min on 2 CPU cores\)', (out / 'results.md').read_text())
     block = readme.read_text()
     assert block.startswith('# title\n') and block.endswith('<!-- end of results -->\n## next\n')
     assert 'old' not in block and '| loss | Wing |' in block

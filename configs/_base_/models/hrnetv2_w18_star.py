@@ -1,5 +1,6 @@
-# HRNetV2-W18 with the official STAR recipe (Zhou et al., CVPR 2023): AWing with the weighted
-# loss map (x10) + STAR (x1) on the ground-truth coordinates, soft-argmax decoding. The
+# HRNetV2-W18 with the official STAR recipe (Zhou et al., CVPR 2023): STAR (x1) on heatmaps
+# that are instance-normalised distributions gated by sigmoid point maps, the point maps
+# trained by AWing with the weighted loss map (x10); soft-argmax decoding. The
 # SoftArgmaxHeatmap codec encodes the heatmaps and the coordinate labels STAR needs.
 _base_ = ['./hrnetv2_w18_awing.py']
 

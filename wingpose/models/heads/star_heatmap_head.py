@@ -1,10 +1,10 @@
-"""A heatmap head trained with a heatmap loss (AWing) plus STAR on the coordinates."""
+"""The heatmap head of the official STAR model: STAR-trained distributions, AWing-trained gates."""
 from typing import Tuple
 
 import torch
 import torch.nn.functional as F
 from mmpose.utils.typing import ConfigType, OptSampleList
-from torch import Tensor
+from torch import Tensor, nn
 
 from wingpose.registry import MODELS
 from .boundary_heatmap_head import BoundaryHeatmapHead
@@ -12,40 +12,73 @@ from .boundary_heatmap_head import BoundaryHeatmapHead
 
 @MODELS.register_module()
 class STARHeatmapHead(BoundaryHeatmapHead):
-    """A heatmap head with the STAR loss added on ground-truth coordinates.
+    """Landmark distributions trained by STAR, gated by point heatmaps trained by AWing.
 
-    The official STAR training adds, per stack, STAR (weight 1) to AWing with the weighted
-    loss map on the landmark heatmaps (weight 10) and on the boundary heatmaps (weight 10).
-    Here ``loss`` is the heatmap loss over landmark and boundary channels (e.g.
-    ``AdaptiveWingLoss`` with ``loss_weight=10``; boundaries with ``num_boundaries`` and the
-    ``GenerateBoundaryHeatmaps`` transform, see :class:`BoundaryHeatmapHead`) and
-    ``star_loss`` the :class:`STARLoss` (``loss_weight=1``) on the landmark channels. STAR needs
-    coordinates: the ``SoftArgmaxHeatmap`` codec encodes ``keypoint_labels`` (normalised to the
-    input) beside the heatmaps and decodes by soft-argmax. The labels are mapped to the
-    heatmap's [-1, 1] frame; heatmaps enter STAR through a ReLU (STAR reads them as
-    non-negative distributions).
+    The official STAR model (Zhou et al., CVPR 2023, ``StackedHGNetV1`` with its attention
+    module) predicts from the same features, per landmark ``k``:
+
+    * a distribution map ``D_k = ReLU(InstanceNorm(conv(x)))``, supervised by nothing but STAR;
+    * a point map ``P_k = sigmoid(conv(x))`` (and one map per boundary), supervised by AWing
+      with the weighted loss map against the Gaussian targets;
+
+    and its heatmap is the product ``H_k = D_k P_k``: STAR (weight 1) constrains the mean and
+    covariance of ``H_k`` and soft-argmax decoding returns its mean. The official model also
+    multiplies ``H_k`` by the boundary maps of the boundaries through ``k``; here boundary maps
+    (``num_boundaries`` and the ``GenerateBoundaryHeatmaps`` transform, as in
+    :class:`BoundaryHeatmapHead`) are trained by ``loss`` but gate nothing.
+
+    STAR needs coordinates: the ``SoftArgmaxHeatmap`` codec encodes ``keypoint_labels``
+    (normalised to the input) beside the heatmaps, and decodes by soft-argmax. The labels are
+    mapped to the heatmap's [-1, 1] frame.
 
     Args:
-        star_loss (dict): Config of the coordinate loss on heatmaps. Default: STARLoss.
-        **kwargs: Arguments of :class:`BoundaryHeatmapHead`.
+        loss (dict): The point and boundary map loss, e.g. ``AdaptiveWingLoss`` with
+            ``use_weight_map=True, loss_weight=10``.
+        star_loss (dict): The loss on the heatmaps' distributions. Default: ``STARLoss``.
+        **kwargs: Arguments of :class:`BoundaryHeatmapHead` (``final_layer`` must not be
+            None: the distribution layer is a twin of it).
     """
 
     def __init__(self, *args, star_loss: ConfigType = dict(type='STARLoss'), **kwargs):
         super().__init__(*args, **kwargs)
+        if not isinstance(self.final_layer, nn.Conv2d):
+            raise ValueError('STARHeatmapHead needs a convolutional final_layer (got '
+                             f'{type(self.final_layer).__name__}): its distribution layer '
+                             'has the same input')
+        self.distribution_layer = nn.Conv2d(
+            self.final_layer.in_channels, self.num_landmarks, self.final_layer.kernel_size,
+            padding=self.final_layer.padding)
         self.star_loss = MODELS.build(star_loss)
+
+    def forward_maps(self, feats: Tuple[Tensor]) -> Tuple[Tensor, Tensor]:
+        """Point and boundary maps ``P`` (N, K + B, H, W) and distributions ``D`` (N, K, H, W)."""
+        x = self.conv_layers(self.deconv_layers(feats[-1]))
+        points = torch.sigmoid(self.final_layer(x))
+        distributions = F.relu(F.instance_norm(self.distribution_layer(x)))
+        return points, distributions
+
+    def forward_all(self, feats: Tuple[Tensor]) -> Tensor:
+        """Point and boundary maps, (N, K + B, H, W), in [0, 1]."""
+        return self.forward_maps(feats)[0]
+
+    def forward(self, feats: Tuple[Tensor]) -> Tensor:
+        """Landmark heatmaps ``D P``, (N, K, H, W): what STAR constrains and decoding reads."""
+        points, distributions = self.forward_maps(feats)
+        return distributions * points[:, :self.num_landmarks]
 
     def loss(self, feats: Tuple[Tensor], batch_data_samples: OptSampleList,
              train_cfg: ConfigType = {}) -> dict:
-        """``loss_kpt`` (heatmap loss, landmarks and boundaries) and ``loss_star``."""
+        """``loss_kpt`` (point and boundary maps) and ``loss_star`` (landmark heatmaps)."""
         gt_heatmaps, weights = self._targets(batch_data_samples)
         labels = [d.gt_instance_labels.get('keypoint_labels') for d in batch_data_samples]
         if any(label is None for label in labels):
             raise ValueError('STARHeatmapHead needs keypoint_labels: encode the targets with '
                              "the SoftArgmaxHeatmap codec (GenerateTarget(encoder=codec))")
-        heatmaps = self.forward_all(feats)
-        h, w = heatmaps.shape[-2:]
+        points, distributions = self.forward_maps(feats)
+        h, w = points.shape[-2:]
         size = labels[0].new_tensor([w, h])
         coords = torch.cat(labels) * size / (size - 1) * 2 - 1  # normalised -> [-1, 1] grid
         k = self.num_landmarks
-        return dict(loss_kpt=self.loss_module(heatmaps, gt_heatmaps, weights),
-                    loss_star=self.star_loss(F.relu(heatmaps[:, :k]), coords, weights[:, :k]))
+        return dict(loss_kpt=self.loss_module(points, gt_heatmaps, weights),
+                    loss_star=self.star_loss(distributions * points[:, :k], coords,
+                                             weights[:, :k]))
