@@ -440,7 +440,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     commit = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True,
                             cwd=ROOT).stdout.strip() or 'unknown'
-    command = 'python tools/reproduce.py ' + ' '.join(sys.argv[1:])
+    command = ' '.join(['python tools/reproduce.py', *sys.argv[1:]])
     claims = verdicts(results)
     pdb_summary = plot_pdb(osp.join(args.out, 'pdb_histogram.png'),
                            osp.join(data, 'annotations', 'synthface_68_train.json'))
