@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmpose.datasets.datasets.utils import parse_pose_metainfo
 
+from wingpose.datasets import FaceLandmarkDataset, leaf_datasets
 from wingpose.datasets.converters import face_record, write_coco
 from mmpose.registry import DATASETS, METRICS, MODELS
 
@@ -20,15 +20,9 @@ CONFIGS = sorted(p for p in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'), r
                  if '_base_' not in p)
 
 
-def inner(dataset_cfg):
-    while 'dataset' in dataset_cfg:
-        dataset_cfg = dataset_cfg.dataset
-    return dataset_cfg
-
-
 def make_fixture(root, dataset_cfg):
     """Write the annotation file and image the dataset config points to, with K keypoints."""
-    num_keypoints = parse_pose_metainfo(dict(dataset_cfg.metainfo))['num_keypoints']
+    num_keypoints = FaceLandmarkDataset._load_metainfo(dict(dataset_cfg.metainfo))['num_keypoints']
     image_dir = osp.join(root, dataset_cfg.data_prefix['img'])
     os.makedirs(image_dir, exist_ok=True)
     cv2.imwrite(osp.join(image_dir, 'face.jpg'), np.full((96, 96, 3), 100, np.uint8))
@@ -53,7 +47,7 @@ def test_config_builds(path, tmp_path):
     model = MODELS.build(cfg.model)
     for loader in ('train_dataloader', 'val_dataloader'):
         dataset_cfg = cfg[loader].dataset
-        leaf = inner(dataset_cfg)
+        leaf = next(leaf_datasets(dataset_cfg))
         leaf.data_root = str(tmp_path / loader)
         num_keypoints = make_fixture(leaf.data_root, leaf)
         dataset = DATASETS.build(dataset_cfg)

@@ -7,13 +7,14 @@ import sys
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
-def tiny_options(data_root: str, wrapped: bool = False, epochs: int = 1) -> list:
-    """--cfg-options that make a synthface config train in seconds on ``data_root``."""
-    train = 'train_dataloader.dataset.dataset' if wrapped else 'train_dataloader.dataset'
-    root = osp.join(data_root, '')
+def tiny_options(data_root: str, config: str, epochs: int = 1) -> list:
+    """--cfg-options that make a synthface ``config`` train in seconds on ``data_root``."""
+    from mmengine.config import Config
+
+    from wingpose.datasets import data_root_options
     return [
-        '--cfg-options', f'{train}.data_root={root}', f'val_dataloader.dataset.data_root={root}',
-        f'test_dataloader.dataset.data_root={root}', 'train_dataloader.batch_size=8',
+        '--cfg-options', *data_root_options(Config.fromfile(osp.join(ROOT, config)), data_root),
+        'train_dataloader.batch_size=8',
         f'train_cfg.max_epochs={epochs}', f'train_cfg.val_interval={epochs}',
         'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
         'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=False',

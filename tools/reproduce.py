@@ -11,7 +11,6 @@ PDB histogram go to ``--out`` (``docs/`` by default): ``results.md``, ``ced_<stu
 ``pdb_histogram.png``.
 """
 import argparse
-import csv
 import datetime
 import glob
 import json
@@ -195,13 +194,9 @@ def readme_summary(results: Dict[str, Dict[str, List[dict]]], header: str, claim
 
 def data_options(config: str, data_root: str) -> List[str]:
     from mmengine.config import Config
-    cfg = Config.fromfile(osp.join(ROOT, config))
-    key, dataset = 'train_dataloader.dataset', cfg.train_dataloader.dataset
-    while 'dataset' in dataset:  # dataset wrappers
-        key, dataset = key + '.dataset', dataset.dataset
-    root = osp.join(data_root, '')
-    return [f'{key}.data_root={root}', f'val_dataloader.dataset.data_root={root}',
-            f'test_dataloader.dataset.data_root={root}']
+
+    from wingpose.datasets import data_root_options
+    return data_root_options(Config.fromfile(osp.join(ROOT, config)), data_root)
 
 
 def quick_options() -> List[str]:
@@ -276,9 +271,10 @@ def run_minutes(results: Dict[str, Dict[str, List[dict]]]) -> str:
 
 
 def per_image_nme(work_dir: str) -> np.ndarray:
+    """The test set's per-image inter-ocular NME of a run, as fractions."""
+    from wingpose.evaluation.reports import read_per_image_nme
     files = sorted(glob.glob(osp.join(work_dir, 'test', '*', 'nme_per_image.csv')))
-    with open(files[-1]) as f:
-        return np.array([float(row['nme_inter_ocular']) for row in csv.DictReader(f)])
+    return read_per_image_nme(files[-1], 'inter_ocular')
 
 
 def metric(metrics: dict, subset: str, key: str) -> float:
@@ -357,23 +353,6 @@ def verdicts(all_results: Dict[str, Dict[str, List[dict]]]) -> List[str]:
     return checks
 
 
-def plot_ced(path: str, curves: Dict[str, np.ndarray], thr: float = 0.08) -> None:
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(5, 4))
-    x = np.linspace(0, 100 * thr, 200)
-    for method, nme in curves.items():
-        ax.plot(x, np.searchsorted(np.sort(nme), x, side='right') / len(nme), label=method)
-    ax.set(xlabel='NME inter-ocular (%)', ylabel='share of test faces', ylim=(0, 1),
-           xlim=(0, 100 * thr))
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-
-
 def plot_pdb(path: str, ann_file: str) -> str:
     """The pose histogram before and after balancing the training set; returns a summary."""
     import matplotlib
@@ -404,6 +383,7 @@ def main():
     os.chdir(ROOT)
     sys.path.insert(0, ROOT)
     from wingpose.datasets.synthetic import generate_synthetic_faces
+    from wingpose.evaluation.reports import save_ced
     seeds = args.seeds[:1] if args.quick else args.seeds
     data = osp.join(args.work_dir, 'data') if args.quick else args.data
     counts = generate_synthetic_faces(data, 24 if args.quick else args.num_train,
@@ -435,7 +415,7 @@ def main():
         results.setdefault(study, OrderedDict()).setdefault(method.name, []).append(result)
         epochs.setdefault(study, OrderedDict())[method.name] = num_epochs
         if method.name not in curves.get(study, {}):
-            curves.setdefault(study, OrderedDict())[method.name] = per_image_nme(work_dir) / 100
+            curves.setdefault(study, OrderedDict())[method.name] = per_image_nme(work_dir)
 
     os.makedirs(args.out, exist_ok=True)
     commit = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True,
@@ -470,7 +450,7 @@ def main():
                       f'`{m.config}`' + (f' with `{" ".join(m.options)}`' if m.options else '')
                       for m in STUDIES[study].methods if m.name in results[study]), '',
                   f'![CED, {study}](ced_{study}.png)', '']
-        plot_ced(osp.join(args.out, f'ced_{study}.png'), curves[study])
+        save_ced(osp.join(args.out, f'ced_{study}'), curves[study], 0.08, 'NME inter_ocular')
     lines += ['## Pose-based data balancing of the training set', '',
               f'9 bins of |projection on the first principal component| of the aligned '
               f'shapes: {pdb_summary}.', '', '![PDB histogram](pdb_histogram.png)', '',

@@ -13,6 +13,7 @@ import time
 from mmengine.config import Config
 
 import wingpose  # noqa: F401
+from wingpose.datasets import data_root_options, leaf_datasets
 from wingpose.datasets.synthetic import generate_synthetic_faces
 from wingpose.evaluation import benchmark_table, mean_shape_baseline
 
@@ -42,19 +43,14 @@ def main():
     counts = generate_synthetic_faces(args.data, args.num_train, args.num_test, args.seed)
     print(f'synthetic faces in {args.data}: {counts}')
     cfg = Config.fromfile(osp.join(ROOT, args.config))
-    train_key, train_dataset = 'train_dataloader.dataset', cfg.train_dataloader.dataset
-    while 'dataset' in train_dataset:  # dataset wrappers (PoseBalancedDataset)
-        train_key, train_dataset = train_key + '.dataset', train_dataset.dataset
-    data_root = osp.join(args.data, '')
-    options = ['--cfg-options', f'{train_key}.data_root={data_root}',
-               f'val_dataloader.dataset.data_root={data_root}',
-               f'test_dataloader.dataset.data_root={data_root}']
+    options = ['--cfg-options', *data_root_options(cfg, args.data)]
+    train_dataset = next(leaf_datasets(cfg.train_dataloader.dataset))
+    test_dataset = next(leaf_datasets(cfg.test_dataloader.dataset))
     run('tools/train.py', args.config, '--work-dir', args.work_dir, *options)
     checkpoint = max(glob.glob(osp.join(ROOT, args.work_dir, 'epoch_*.pth')), key=osp.getmtime)
     run('tools/test.py', args.config, checkpoint, '--work-dir', args.work_dir,
         '--out', osp.join(args.work_dir, 'benchmark.json'), *options)
 
-    test_dataset = cfg.test_dataloader.dataset
     print('\ncomputing the trivial baseline ...')
     baseline = mean_shape_baseline(
         osp.join(args.data, train_dataset.ann_file), osp.join(args.data, test_dataset.ann_file),

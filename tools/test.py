@@ -12,6 +12,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import wingpose  # noqa: F401  (registries, checkpoint loading under torch >= 2.6)
+from wingpose.datasets import DatasetNotFoundError, check_dataset_files
 from wingpose.engine import finish_distributed, prepare_cpu_distributed, verify_checkpoint
 from wingpose.evaluation import benchmark_table
 
@@ -71,6 +72,10 @@ def main():
     except (FileNotFoundError, ValueError) as error:
         sys.exit(f'error: {error}')
     cfg = merge_args(Config.fromfile(args.config), args)
+    try:
+        check_dataset_files(cfg, ('test_dataloader', ))
+    except DatasetNotFoundError as error:
+        sys.exit(f'error: {error}')
     prepare_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()

@@ -6,11 +6,13 @@
 import argparse
 import os
 import os.path as osp
+import sys
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import wingpose  # noqa: F401  (registries, checkpoint loading under torch >= 2.6)
+from wingpose.datasets import DatasetNotFoundError, check_dataset_files
 from wingpose.engine import finish_distributed, prepare_cpu_distributed
 
 
@@ -78,6 +80,10 @@ def merge_args(cfg: Config, args) -> Config:
 def main():
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
+    try:
+        check_dataset_files(cfg, ('train_dataloader', 'val_dataloader'))
+    except DatasetNotFoundError as error:
+        sys.exit(f'error: {error}')
     prepare_cpu_distributed(cfg)
     Runner.from_cfg(cfg).train()
     finish_distributed()

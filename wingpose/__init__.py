@@ -2,14 +2,17 @@
 for MMPose 1.x, in the ``wingpose`` registry scope.
 
 Importing the package registers its parts (``custom_imports=dict(imports=['wingpose'])``),
-allows MMEngine checkpoints to load under torch >= 2.6 with ``weights_only`` kept on, and lets
-``mmpose.visualization`` / ``mmpose.apis`` import without torchvision (see ``compat``).
+allows MMEngine checkpoints to load under torch >= 2.6 with ``weights_only`` kept on, lets
+``mmpose.visualization`` / ``mmpose.apis`` import without torchvision (see ``compat``), and
+lets MMEngine configs name wingpose's configs as ``wingpose::NAME`` (see ``utils.configs``).
 """
 from .compat import provide_topilimage
 from .engine import allow_mmengine_checkpoint_types
+from .utils import register_config_package
 
 provide_topilimage()
 allow_mmengine_checkpoint_types()
+register_config_package()
 
 from . import codecs, datasets, evaluation, models  # noqa: E402,F401  (register the parts)
 

@@ -15,8 +15,6 @@ import types
 import numpy as np
 from PIL import Image
 
-MARKER = '__wingpose_compat__'
-
 
 class ToPILImage:
     """torchvision's ``ToPILImage`` for (H, W) or (C, H, W) tensors/arrays, C in {1, 3, 4}.
@@ -56,6 +54,5 @@ def provide_topilimage() -> None:
     package.transforms = transforms
     package.__path__ = []
     package.__version__ = 'not installed (wingpose.compat: transforms.ToPILImage only)'
-    setattr(package, MARKER, True)
     sys.modules['torchvision'] = package
     sys.modules['torchvision.transforms'] = transforms

@@ -9,7 +9,8 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=10),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='PoseVisualizationHook', enable=False))
-custom_hooks = [dict(type='SyncBuffersHook')]
+# CheckFiniteLossHook: training stops at the first NaN/Inf loss term, saying where
+custom_hooks = [dict(type='SyncBuffersHook'), dict(type='CheckFiniteLossHook')]
 
 # gloo is chosen automatically when training multi-process on CPU (tools/train.py)
 env_cfg = dict(

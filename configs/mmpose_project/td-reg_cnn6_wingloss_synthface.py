@@ -34,7 +34,9 @@ val_pipeline = [
     dict(type='TopdownAffine', input_size=codec['input_size']),
     dict(type='PackPoseInputs')
 ]
-dataset = dict(type='wingpose.FaceLandmarkDataset', data_root='data/synthface/',
+dataset_type = 'wingpose.FaceLandmarkDataset'
+data_mode = 'topdown'
+dataset = dict(type=dataset_type, data_root='data/synthface/',
                metainfo=dict(from_file='configs/_base_/datasets/300w.py'),
                data_prefix=dict(img='images/'))
 train_dataloader = dict(

@@ -1,3 +1,4 @@
-# Loss ablation on the synthetic benchmark: CNN6 with smoothl1 instead of Wing.
+# Loss ablation on the synthetic benchmark: CNN6 with smooth L1 instead of Wing.
 _base_ = ['./cnn6_wing_synthface.py']
-model = dict(head=dict(loss=dict(_delete_=True, type='CoordinateLoss', kind='smooth_l1', input_size=64)))
+model = dict(head=dict(loss=dict(
+    _delete_=True, type='CoordinateLoss', kind='smooth_l1', input_size=64)))

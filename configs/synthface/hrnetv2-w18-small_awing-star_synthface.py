@@ -5,7 +5,7 @@ codec = dict(type='SoftArgmaxHeatmap', input_size=(128, 128), heatmap_size=(32, 
 model = dict(head=dict(
     type='STARHeatmapHead',
     loss=dict(type='AdaptiveWingLoss', use_weight_map=True, loss_weight=10.),
-    star_loss=dict(type='STARLoss', w=1., dist='smoothl1', loss_weight=1.),
+    star_loss=dict(type='STARLoss', eigenvalue_weight=1., dist='smooth_l1', loss_weight=1.),
     decoder=codec))
 train_pipeline = [
     dict(type='LoadImage'),

@@ -1,4 +1,5 @@
-# HRNetV2-W18 with AWing with the weighted loss map on the synthetic benchmark, CPU budget: no ImageNet
+# HRNetV2-W18 with AWing with the weighted loss map on the synthetic benchmark, CPU budget: no
+# ImageNet
 # initialisation (no download), batch 16.
 _base_ = [
     '../_base_/data/synthface68.py', '../_base_/models/hrnetv2_w18_awing.py',

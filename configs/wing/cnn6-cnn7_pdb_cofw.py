@@ -1,4 +1,5 @@
 # two-stage CNN6 -> CNN7 with Wing loss and pose-based data balancing on COFW.
 _base_ = ['./cnn6-cnn7_cofw.py']
 train_dataloader = dict(dataset=dict(
-    _delete_=True, type='PoseBalancedDataset', num_bins=9, dataset={{_base_.train_dataloader.dataset}}))
+    _delete_=True, type='PoseBalancedDataset', num_bins=9,
+    dataset={{_base_.train_dataloader.dataset}}))

@@ -1,4 +1,5 @@
 # CNN6 (64x64) with Wing loss and pose-based data balancing on 300W.
 _base_ = ['./cnn6_300w.py']
 train_dataloader = dict(dataset=dict(
-    _delete_=True, type='PoseBalancedDataset', num_bins=9, dataset={{_base_.train_dataloader.dataset}}))
+    _delete_=True, type='PoseBalancedDataset', num_bins=9,
+    dataset={{_base_.train_dataloader.dataset}}))

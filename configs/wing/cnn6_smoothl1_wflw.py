@@ -1,3 +1,4 @@
-# Loss ablation (Wing paper, Table 2/3): CNN6 on WFLW with smoothl1 instead of Wing.
+# Loss ablation (Wing paper, Table 2/3): CNN6 on WFLW with smooth L1 instead of Wing.
 _base_ = ['./cnn6_wflw.py']
-model = dict(head=dict(loss=dict(_delete_=True, type='CoordinateLoss', kind='smooth_l1', input_size=64)))
+model = dict(head=dict(loss=dict(
+    _delete_=True, type='CoordinateLoss', kind='smooth_l1', input_size=64)))

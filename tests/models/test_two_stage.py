@@ -6,6 +6,7 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData
 from mmpose.structures import PoseDataSample
 
+from wingpose.models.utils import apply_affine, invert_affine
 from wingpose.registry import MODELS
 
 
@@ -77,4 +78,47 @@ def test_stage_checkpoint_loads_a_single_stage_model(tmp_path):
     torch.save(dict(state_dict=dict(neck=torch.zeros(1))), path)
     cfg.model.stage_checkpoints = dict(fine=path)
     with pytest.raises(KeyError, match='no backbone.. weights for the fine stage'):
+        MODELS.build(cfg.model).init_weights()
+
+
+def test_fine_stage_returning_the_aligned_ground_truth_gives_it_back():
+    """A fine stage that predicts the ground truth in the aligned crop it is given: ``loss``
+    maps the labels into the same (jittered) crop, so ``loss_fine`` is 0, and ``predict``
+    maps its output back to the input crop, so the predictions are the ground truth."""
+    model = build()
+    model.init_weights()
+    model.test_cfg['flip_test'] = False
+    data_samples = samples(2)
+    labels = torch.cat([d.gt_instance_labels.keypoint_labels for d in data_samples])
+    size, out_size = 128, model.backbone.input_size
+    crops_seen = []
+
+    def fine_returns_ground_truth(inputs, alignment):
+        crops_seen.append(alignment)
+        return apply_affine(invert_affine(alignment), labels * size) / out_size
+
+    model.fine_forward = fine_returns_ground_truth
+    torch.manual_seed(1)
+    losses = model.loss(torch.rand(2, 3, size, size), data_samples)
+    assert losses['loss_fine'].item() == pytest.approx(0, abs=1e-4)
+    assert losses['loss_coarse'].item() > 1  # the untrained coarse stage is far off
+    model.eval()
+    with torch.no_grad():
+        preds = model.predict(torch.rand(2, 3, size, size), data_samples)
+    for pred, label in zip(preds, labels):
+        np.testing.assert_allclose(pred.pred_instances.keypoints[0], label.numpy() * size,
+                                   atol=1e-3)
+    # the crops are not the identity: the mapping is exercised, not skipped
+    assert not torch.allclose(crops_seen[-1][:, :, :2], torch.eye(2).expand(2, 2, 2))
+
+
+def test_stage_checkpoint_of_another_architecture_is_refused(tmp_path):
+    """Strict loading (MMEngine's ``Pretrained`` init would load it with warnings only)."""
+    cfg = Config.fromfile('configs/synthface/cnn7_wing_synthface.py')
+    init_default_scope('wingpose')
+    path = str(tmp_path / 'cnn7.pth')
+    torch.save(dict(state_dict=MODELS.build(cfg.model).state_dict()), path)
+    cfg = Config.fromfile('configs/synthface/cnn6-cnn7_wing_synthface.py')
+    cfg.model.stage_checkpoints = dict(coarse=path)
+    with pytest.raises(RuntimeError, match='Missing key|Unexpected key|size mismatch'):
         MODELS.build(cfg.model).init_weights()

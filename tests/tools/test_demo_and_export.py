@@ -13,7 +13,7 @@ CONFIG = 'configs/synthface/cnn6-cnn7_wing_synthface.py'
 @pytest.fixture(scope='module')
 def checkpoint(synthface, tmp_path_factory):
     work_dir = str(tmp_path_factory.mktemp('two_stage'))
-    run_tool('tools/train.py', CONFIG, '--work-dir', work_dir, *tiny_options(synthface))
+    run_tool('tools/train.py', CONFIG, '--work-dir', work_dir, *tiny_options(synthface, CONFIG))
     return osp.join(work_dir, 'epoch_1.pth')
 
 

@@ -1,20 +1,34 @@
 """tools/reproduce.py --quick: every study end to end on a tiny synthetic set."""
+import importlib.util
+import os.path as osp
 import re
 
-from ..utils import run_tool
+from ..utils import ROOT, run_tool
+
+
+def quick_run_counts():
+    """(runs listed, runs trained) of ``--quick``: one seed, one epoch, so a run is trained
+    once per config and variant tag, whichever studies list it."""
+    spec = importlib.util.spec_from_file_location('reproduce',
+                                                  osp.join(ROOT, 'tools', 'reproduce.py'))
+    reproduce = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reproduce)
+    methods = [m for study in reproduce.STUDIES.values() for m in study.methods]
+    return len(methods), len({(m.config, m.tag) for m in methods})
 
 
 def test_reproduce_quick(tmp_path):
     out = tmp_path / 'docs'
+    listed, trained = quick_run_counts()
     result = run_tool('tools/reproduce.py', '--quick', '--work-dir', str(tmp_path / 'runs'),
                       '--out', str(out))
-    assert 'results.md written (29 runs' in result.stdout
+    assert f'results.md written ({listed} runs' in result.stdout
     text = (out / 'results.md').read_text()
     assert re.search(r'Produced by `python tools/reproduce.py --quick .*` at commit `[0-9a-f]{40}`',
                      text)
     # each run's time is recorded with its result and summed once per run (heatmap_8ep reuses
     # the heatmap study's runs at --quick's single epoch)
-    assert re.search(r'\(16 runs, \d+ min on 2 CPU cores\)', text)
+    assert re.search(rf'\({trained} runs, \d+ min on 2 CPU cores\)', text)
     for study in ('loss', 'pdb', 'architecture', 'heatmap', 'wing_vs_l1',
                   'cnn7_vs_cnn6', 'heatmap_8ep'):
         assert (out / f'ced_{study}.png').stat().st_size > 1000
@@ -31,8 +45,9 @@ def test_reproduce_quick(tmp_path):
                       'old\n<!-- end of results -->\n## next\n')
     again = run_tool('tools/reproduce.py', '--quick', '--work-dir', str(tmp_path / 'runs'),
                      '--out', str(out), '--readme', str(readme))
-    assert '(29 runs, 0.0 min)' in again.stdout
-    assert re.search(r'\(16 runs, \d+ min on 2 CPU cores\)', (out / 'results.md').read_text())
+    assert f'({listed} runs, 0.0 min)' in again.stdout
+    assert re.search(rf'\({trained} runs, \d+ min on 2 CPU cores\)',
+                     (out / 'results.md').read_text())
     block = readme.read_text()
     assert block.startswith('# title\n') and block.endswith('<!-- end of results -->\n## next\n')
     assert 'old' not in block and '| loss | Wing |' in block

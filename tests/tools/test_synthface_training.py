@@ -9,13 +9,13 @@ import pytest
 from ..utils import run_tool, tiny_options
 
 
-@pytest.mark.parametrize('config, wrapped, extra', [
-    ('configs/synthface/cnn6-cnn7_wing_pdb_synthface.py', True, []),
-    ('configs/synthface/hrnetv2-w18_awing-star_synthface.py', False,
+@pytest.mark.parametrize('config, extra', [
+    ('configs/synthface/cnn6-cnn7_wing_pdb_synthface.py', []),
+    ('configs/synthface/hrnetv2-w18_awing-star_synthface.py',
      ['train_dataloader.batch_size=2', 'train_cfg.max_epochs=1']),
 ])
-def test_train_then_test(config, wrapped, extra, synthface, tmp_path):
-    options = tiny_options(synthface, wrapped=wrapped) + extra
+def test_train_then_test(config, extra, synthface, tmp_path):
+    options = tiny_options(synthface, config) + extra
     if 'hrnet' in config:  # a few iterations are enough to exercise AWing + STAR
         options += ['train_dataloader.dataset.indices=4', 'val_dataloader.dataset.indices=4',
                     'test_dataloader.dataset.indices=4']
@@ -31,7 +31,8 @@ def test_train_then_test(config, wrapped, extra, synthface, tmp_path):
 
 def test_two_stage_plugs_into_mmpose_apis(synthface, tmp_path):
     config = 'configs/synthface/cnn6-cnn7_wing_synthface.py'
-    run_tool('tools/train.py', config, '--work-dir', str(tmp_path), *tiny_options(synthface))
+    run_tool('tools/train.py', config, '--work-dir', str(tmp_path),
+             *tiny_options(synthface, config))
     import cv2
     import wingpose  # noqa: F401  (registries, checkpoint allow-list, mmpose.apis importable)
     from mmpose.apis import inference_topdown, init_model
@@ -47,7 +48,7 @@ def test_mmpose_tools_train_and_test_a_wingpose_config(synthface, tmp_path):
     import mmpose
     tools = osp.join(osp.dirname(mmpose.__file__), '.mim', 'tools')
     config = 'configs/mmpose_project/td-reg_cnn6_wingloss_synthface.py'
-    options = tiny_options(synthface)
+    options = tiny_options(synthface, config)
     run_tool(osp.join(tools, 'train.py'), config, '--work-dir', str(tmp_path), *options)
     checkpoint = osp.join(tmp_path, 'epoch_1.pth')  # loads under torch >= 2.6 via wingpose
     result = run_tool(osp.join(tools, 'test.py'), config, checkpoint, '--work-dir',

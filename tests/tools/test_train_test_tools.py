@@ -18,7 +18,7 @@ CONFIG = 'configs/synthface/cnn6_wing_synthface.py'
 def trained(synthface, tmp_path_factory):
     """One epoch of CNN6 on the tiny benchmark; returns (work_dir, checkpoint)."""
     work_dir = str(tmp_path_factory.mktemp('train'))
-    run_tool('tools/train.py', CONFIG, '--work-dir', work_dir, *tiny_options(synthface))
+    run_tool('tools/train.py', CONFIG, '--work-dir', work_dir, *tiny_options(synthface, CONFIG))
     checkpoint = osp.join(work_dir, 'epoch_1.pth')
     assert osp.isfile(checkpoint)
     return work_dir, checkpoint
@@ -35,7 +35,7 @@ def test_checkpoint_holds_numpy_and_loads_with_weights_only(trained):
 def test_test_tool_prints_table_and_saves_json(trained, synthface, tmp_path):
     out = tmp_path / 'table.json'
     result = run_tool('tools/test.py', CONFIG, trained[1], '--work-dir', str(tmp_path),
-                      '--out', str(out), *tiny_options(synthface))
+                      '--out', str(out), *tiny_options(synthface, CONFIG))
     assert '| subset | NME inter_ocular | FR@0.08 inter_ocular |' in result.stdout
     saved = json.loads(out.read_text())
     assert saved['checkpoint'] == trained[1]
@@ -48,7 +48,7 @@ def test_resume_continues_from_the_checkpoint(trained, synthface, tmp_path):
     work_dir = str(tmp_path / 'resume')
     shutil.copytree(trained[0], work_dir)
     result = run_tool('tools/train.py', CONFIG, '--work-dir', work_dir, '--resume',
-                      *tiny_options(synthface, epochs=2))
+                      *tiny_options(synthface, CONFIG, epochs=2))
     log = result.stdout + result.stderr
     assert 'resumed epoch: 1' in log.lower() or 'Load checkpoint from' in log
     assert osp.isfile(osp.join(work_dir, 'epoch_2.pth'))
@@ -58,7 +58,7 @@ def test_resume_continues_from_the_checkpoint(trained, synthface, tmp_path):
 
 def test_load_from_reads_the_checkpoint(trained, synthface, tmp_path):
     result = run_tool('tools/train.py', CONFIG, '--work-dir', str(tmp_path),
-                      *tiny_options(synthface), f'load_from={trained[1]}')
+                      *tiny_options(synthface, CONFIG), f'load_from={trained[1]}')
     assert f'Load checkpoint from {trained[1]}' in result.stdout + result.stderr
 
 
@@ -89,21 +89,21 @@ def test_torchrun_two_processes_on_cpu(synthface, tmp_path, trained):
     launcher = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
                 '--master_port', '29533']
     result = run_tool('tools/train.py', CONFIG, '--work-dir', str(tmp_path), '--launcher',
-                      'pytorch', *tiny_options(synthface), launcher=launcher)
+                      'pytorch', *tiny_options(synthface, CONFIG), launcher=launcher)
     log = result.stdout + result.stderr
     assert osp.isfile(osp.join(tmp_path, 'epoch_1.pth'))
     assert "'backend': 'gloo'" in log or 'gloo' in log
     # evaluation in 2 processes: each rank reports the gathered metric; both equal the
     # single-process figure on the same checkpoint
     result = run_tool('tools/test.py', CONFIG, trained[1], '--work-dir', str(tmp_path / 't2'),
-                      '--launcher', 'pytorch', *tiny_options(synthface),
+                      '--launcher', 'pytorch', *tiny_options(synthface, CONFIG),
                       launcher=launcher[:-1] + ['29534'])
     # the two ranks share the pipe: their lines may run together, so match, do not split
     ranks = dict(re.findall(r'\[rank (\d)\] NME_inter_ocular=([0-9.]+)', result.stdout))
     values = {float(v) for v in ranks.values()}
     assert set(ranks) == {'0', '1'} and len(values) == 1
     single = run_tool('tools/test.py', CONFIG, trained[1], '--work-dir', str(tmp_path / 't1'),
-                      *tiny_options(synthface))
+                      *tiny_options(synthface, CONFIG))
     line = next(line for line in single.stdout.splitlines() if line.startswith('[rank 0]'))
     # the network sees batches of 12 instead of 24: CPU convolutions round differently
     assert float(line.split('NME_inter_ocular=')[1].split()[0]) == pytest.approx(

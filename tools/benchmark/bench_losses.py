@@ -18,27 +18,7 @@ from mmpose.models.losses import WingLoss as MMPoseWingLoss
 
 import wingpose  # noqa: F401
 from wingpose.models.losses import AdaptiveWingLoss, STARLoss, WingLoss
-
-
-def star_with_eigh(heatmaps: torch.Tensor, target: torch.Tensor, eps: float = 1e-5):
-    """STAR as the official code computes it: full-grid covariance, eigh on the CPU."""
-    n, k, h, w = heatmaps.shape
-    p = heatmaps / heatmaps.sum((2, 3)).clamp(min=1e-6)[..., None, None]
-    yy, xx = torch.meshgrid(torch.arange(h, device=p.device) / (h - 1) * 2 - 1,
-                            torch.arange(w, device=p.device) / (w - 1) * 2 - 1, indexing='ij')
-    mean = torch.stack([(p * xx).sum((2, 3)), (p * yy).sum((2, 3))], -1)
-    centred = torch.stack([xx - mean[..., 0, None, None], yy - mean[..., 1, None, None]], 2)
-    centred = centred.view(n * k, 2, h * w)
-    cov = torch.bmm(p.view(n * k, 1, h * w) * centred, centred.transpose(1, 2)).view(n, k, 2, 2)
-    v1 = p.sum((2, 3)) + eps
-    v2 = p.pow(2).sum((2, 3)) + eps
-    cov = cov / (v1 - v2 / v1).clamp(min=eps)[..., None, None]
-    evalues, evectors = torch.linalg.eigh(cov.view(-1, 2, 2).cpu())
-    evalues = evalues.view(n, k, 2).to(p).clamp(1e-6, 1e2)
-    evectors = evectors.view(n, k, 2, 2).to(p)
-    proj = ((target - mean).unsqueeze(-2) @ evectors).squeeze(-2)
-    dist = torch.where(proj.abs() < 0.01, 50 * proj**2, proj.abs() - 0.005)
-    return ((dist / (evalues + eps).sqrt()).sum(-1) + evalues.abs().sum(-1)).mean()
+from wingpose.models.losses.star_loss import star_loss_reference
 
 
 def median_ms(step: Callable[[], torch.Tensor], inputs, repeats: int, device: str) -> float:
@@ -77,8 +57,8 @@ def main():
 
     results: Dict[str, float] = {}
     cases = [
-        ('STAR, eigh on CPU (official approach)', lambda: star_with_eigh(star_heat, coords),
-         [star_heat]),
+        ('STAR, eigh on CPU (official approach)',
+         lambda: star_loss_reference(star_heat, coords), [star_heat]),
         ('STAR, wingpose (closed form)', lambda: STARLoss()(star_heat, coords), [star_heat]),
         ('AWing, MMPose (no weight map)', lambda: MMPoseAdaptiveWingLoss()(heat_pred, heat_gt),
          [heat_pred]),
@@ -89,7 +69,8 @@ def main():
     ]
     for name, step, inputs in cases:
         results[name] = median_ms(step, inputs, args.repeats, dev)
-    check = abs(star_with_eigh(star_heat, coords).item() - STARLoss()(star_heat, coords).item())
+    check = abs(star_loss_reference(star_heat, coords).item()
+                - STARLoss()(star_heat, coords).item())
     print(f'batch {n}, {k} landmarks, {s}x{s} heatmaps, {dev}, median of {args.repeats} '
           f'forward+backward runs (STAR |difference| of values: {check:.2e})\n')
     print('| loss | ms | ratio to baseline |\n|---|---:|---|')

@@ -43,12 +43,11 @@ class TensorMode(torch.nn.Module):
         return self.model(inputs, None, mode='tensor')
 
 
-def export(model: torch.nn.Module, input_size: int, out: str, opset: int) -> torch.Tensor:
+def export(model: torch.nn.Module, input_size: int, out: str, opset: int) -> None:
     sample = torch.rand(2, 3, input_size, input_size)
     torch.onnx.export(TensorMode(model), (sample, ), out, input_names=['crops'],
                       output_names=['landmarks'], opset_version=opset, dynamo=False,
                       dynamic_axes=dict(crops={0: 'batch'}, landmarks={0: 'batch'}))
-    return sample
 
 
 def max_difference(model: torch.nn.Module, out: str, input_size: int, batch: int = 3) -> float:

@@ -6,7 +6,7 @@ import torch
 from mmpose.codecs import MSRAHeatmap
 
 from wingpose.registry import KEYPOINT_CODECS
-from ..models.losses.star_loss import heatmap_distribution
+from ..models.utils import heatmap_distribution
 
 
 @KEYPOINT_CODECS.register_module()
@@ -18,7 +18,7 @@ class SoftArgmaxHeatmap(MSRAHeatmap):
     encoder (MMPose's combined-encoder mode stacks the keypoint weights into a shape that
     ``PackPoseInputs`` rejects for top-down samples). Decoding reads each heatmap, with
     negative values set to 0, as a distribution and returns its mean: the statistic STAR's
-    loss constrains (:func:`~wingpose.models.losses.star_loss.heatmap_distribution`), mapped
+    loss constrains (:func:`~wingpose.models.utils.heatmap_distribution`), mapped
     from the heatmap's [-1, 1] grid to input pixels. Scores are the heatmap maxima.
     """
 

@@ -1,5 +1,11 @@
 from .face_landmark_dataset import FaceLandmarkDataset
 from .pose_balanced_dataset import PoseBalancedDataset
+from .sources import (DATASET_SOURCES, DatasetNotFoundError, check_dataset_files,
+                      data_root_options, leaf_datasets)
 from .transforms import GenerateBoundaryHeatmaps
 
-__all__ = ['FaceLandmarkDataset', 'PoseBalancedDataset', 'GenerateBoundaryHeatmaps']
+__all__ = [
+    'FaceLandmarkDataset', 'PoseBalancedDataset', 'GenerateBoundaryHeatmaps', 'DATASET_SOURCES',
+    'DatasetNotFoundError', 'check_dataset_files', 'data_root_options',
+    'leaf_datasets'
+]

@@ -1,11 +1,32 @@
 """COCO-style face-landmark annotations that keep what the benchmark metric groups by."""
+import os.path as osp
+from copy import deepcopy
 from typing import Optional
 
+import mmpose
 import numpy as np
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.structures.bbox import bbox_cs2xyxy
 
 from wingpose.registry import DATASETS
+
+
+def metainfo_file(path: str) -> str:
+    """The keypoint-metainfo config that ``path`` names: ``path`` itself if it exists, else the
+    file at that path in MMPose's installed configs (``mmpose/.mim/configs/...``).
+
+    Configs name MMPose's keypoint metainfo by its path in MMPose's repository
+    (``configs/_base_/datasets/300w.py``), which exists only when running from an MMPose
+    checkout. MMPose then falls back to its installed copy with a warning on every dataset
+    built; this resolves the same file without one.
+    """
+    if osp.isfile(path):
+        return path
+    installed = osp.join(osp.dirname(mmpose.__file__), '.mim', path)
+    if osp.isfile(installed):
+        return installed
+    raise FileNotFoundError(f'keypoint metainfo file {path!r} not found, neither as given nor '
+                            f'in MMPose\'s installed configs ({installed})')
 
 
 @DATASETS.register_module()
@@ -19,7 +40,8 @@ class FaceLandmarkDataset(BaseCocoStyleDataset):
     per-sample ``subset`` names (300W common/challenge, WFLW attributes, AFLW frontal,
     synthetic large-pose) and the original face box ``bbox`` ([x, y, w, h]). Choose the
     keypoint layout with ``metainfo=dict(from_file='configs/_base_/datasets/300w.py')`` (or
-    wflw / cofw / aflw); 300W is the default.
+    wflw / cofw / aflw); 300W is the default. The path is MMPose's, resolved by
+    :func:`metainfo_file`.
 
     The crop box is MMPose's: the square of side ``scale * 200`` around ``center`` (given as
     ``bbox`` only, so ``GetBBoxCenterScale`` pads it without warning on every sample); an
@@ -27,6 +49,13 @@ class FaceLandmarkDataset(BaseCocoStyleDataset):
     """
 
     METAINFO: dict = dict(from_file='configs/_base_/datasets/300w.py')
+
+    @classmethod
+    def _load_metainfo(cls, metainfo: Optional[dict] = None) -> dict:
+        metainfo = deepcopy(cls.METAINFO) if metainfo is None else metainfo
+        if isinstance(metainfo, dict) and 'from_file' in metainfo:
+            metainfo = dict(metainfo, from_file=metainfo_file(metainfo['from_file']))
+        return super()._load_metainfo(metainfo)
 
     def parse_data_info(self, raw_data_info: dict) -> Optional[dict]:
         ann = raw_data_info['raw_ann_info']

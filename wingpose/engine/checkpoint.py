@@ -33,7 +33,8 @@ def history_buffer_method(buffer: object, name: str) -> Callable:
     if owner_ok and name in methods:
         return getattr(buffer, name)
     raise pickle.UnpicklingError(
-        f'refusing getattr({getattr(buffer, "__name__", type(buffer).__name__)}, {name!r}) while loading a checkpoint: only '
+        f'refusing getattr({getattr(buffer, "__name__", type(buffer).__name__)}, {name!r}) '
+        'while loading a checkpoint: only '
         'the statistics methods of MMEngine HistoryBuffer objects are allowed')
 
 

@@ -1,25 +1,56 @@
 """Multi-process training and testing on CPU with PyTorch's gloo backend.
 
-MMEngine 0.10.7's ``init_dist('pytorch')`` calls ``torch.cuda.set_device`` unconditionally and
-wraps models in DDP with ``device_ids=[LOCAL_RANK]``; both fail on a CPU-only torch.
+MMEngine 0.10.7's ``init_dist('pytorch')`` and ``init_dist('slurm')`` call
+``torch.cuda.set_device`` unconditionally and wrap models in DDP with
+``device_ids=[LOCAL_RANK]``; both fail on a CPU-only torch.
 """
 import os
+import subprocess
 
 import torch
 import torch.distributed as torch_dist
 from mmengine.config import Config
 
 
+def slurm_to_torchrun_environment() -> None:
+    """Set torchrun's variables from slurm's, as MMEngine's slurm initialisation does.
+
+    ``RANK``, ``WORLD_SIZE`` and ``LOCAL_RANK`` from ``SLURM_PROCID``, ``SLURM_NTASKS`` and
+    ``SLURM_LOCALID``; ``MASTER_ADDR`` (unless set) is the first host of ``SLURM_NODELIST``
+    (``scontrol show hostname``), ``MASTER_PORT`` (unless set) 29500.
+    """
+    missing = [v for v in ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_NODELIST')
+               if v not in os.environ]
+    if missing:
+        raise RuntimeError(f'--launcher slurm needs the slurm variables {missing}: start the '
+                           'job with srun (tools/slurm_train.sh, tools/slurm_test.sh)')
+    if 'MASTER_ADDR' not in os.environ:
+        os.environ['MASTER_ADDR'] = subprocess.getoutput(
+            f'scontrol show hostname {os.environ["SLURM_NODELIST"]} | head -n1')
+    os.environ.setdefault('MASTER_PORT', '29500')
+    os.environ['WORLD_SIZE'] = os.environ['SLURM_NTASKS']
+    os.environ['RANK'] = os.environ['SLURM_PROCID']
+    os.environ['LOCAL_RANK'] = os.environ.get('SLURM_LOCALID', '0')
+
+
 def prepare_cpu_distributed(cfg: Config) -> None:
-    """Make ``cfg`` run under ``torchrun ... --launcher pytorch`` on CPU.
+    """Make ``cfg`` run under ``torchrun ... --launcher pytorch`` or ``srun ... --launcher
+    slurm`` on CPU.
 
     When CUDA is unavailable and the launcher is not ``'none'``: initialise the default
     process group with gloo from torchrun's environment (``RANK``, ``WORLD_SIZE``,
-    ``MASTER_ADDR``, ``MASTER_PORT``), so MMEngine skips its CUDA-only initialisation, and
-    let DDP wrap the CPU model without ``device_ids``. Does nothing otherwise.
+    ``MASTER_ADDR``, ``MASTER_PORT``; derived from slurm's first with the slurm launcher), so
+    MMEngine skips its CUDA-only initialisation, and let DDP wrap the CPU model without
+    ``device_ids``. Does nothing otherwise.
     """
-    if cfg.get('launcher', 'none') == 'none' or torch.cuda.is_available():
+    launcher = cfg.get('launcher', 'none')
+    if launcher == 'none' or torch.cuda.is_available():
         return
+    if launcher == 'slurm':
+        slurm_to_torchrun_environment()
+    elif launcher != 'pytorch':
+        raise ValueError(f'--launcher {launcher} is not supported on CPU: use pytorch '
+                         '(torchrun) or slurm')
     if not torch_dist.is_initialized():
         torch_dist.init_process_group(
             backend='gloo', rank=int(os.environ['RANK']),

@@ -1,5 +1,4 @@
 from .baselines import mean_shape_baseline
-from .functional import *  # noqa: F401,F403
 from .metrics import FaceAlignmentMetric
 from .table import benchmark_table
 

@@ -5,19 +5,23 @@
 # (they depend on the input size).
 _base_ = ['../default_runtime.py']
 
+# read by MMPose's inferencer (MMPoseInferencer), as in MMPose's dataset configs
+dataset_type = 'wingpose.FaceLandmarkDataset'
+data_mode = 'topdown'
+
 train_dataloader = dict(
     batch_size=8,
     num_workers=2,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(type='FaceLandmarkDataset', data_prefix=dict(img='images/')))
+    dataset=dict(type=dataset_type, data_prefix=dict(img='images/')))
 val_dataloader = dict(
     batch_size=32,
     num_workers=2,
     persistent_workers=True,
     drop_last=False,
     sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
-    dataset=dict(type='FaceLandmarkDataset', data_prefix=dict(img='images/'), test_mode=True))
+    dataset=dict(type=dataset_type, data_prefix=dict(img='images/'), test_mode=True))
 test_dataloader = val_dataloader
 
 val_evaluator = dict(type='FaceAlignmentMetric')

@@ -4,6 +4,8 @@
 codec = dict(type='RegressionLabel', input_size=(64, 64))
 
 model = dict(
+    # built in wingpose's scope even where the caller set MMPose's (MMPoseInferencer does)
+    _scope_='wingpose',
     type='TopdownPoseEstimator',
     data_preprocessor=dict(
         type='PoseDataPreprocessor', mean=[0., 0., 0.], std=[255., 255., 255.],

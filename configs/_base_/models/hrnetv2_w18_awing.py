@@ -3,6 +3,8 @@
 codec = dict(type='MSRAHeatmap', input_size=(256, 256), heatmap_size=(64, 64), sigma=1.5)
 
 model = dict(
+    # built in wingpose's scope even where the caller set MMPose's (MMPoseInferencer does)
+    _scope_='wingpose',
     type='TopdownPoseEstimator',
     data_preprocessor=dict(
         type='PoseDataPreprocessor', mean=[123.675, 116.28, 103.53],

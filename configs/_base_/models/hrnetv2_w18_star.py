@@ -8,7 +8,7 @@ codec = dict(type='SoftArgmaxHeatmap', input_size=(256, 256), heatmap_size=(64, 
 model = dict(head=dict(
     type='STARHeatmapHead',
     loss=dict(type='AdaptiveWingLoss', use_weight_map=True, loss_weight=10.),
-    star_loss=dict(type='STARLoss', w=1., dist='smoothl1', loss_weight=1.),
+    star_loss=dict(type='STARLoss', eigenvalue_weight=1., dist='smooth_l1', loss_weight=1.),
     decoder=codec))
 
 train_pipeline = [

@@ -4,11 +4,12 @@ import os
 import os.path as osp
 import shutil
 from multiprocessing import Pool
-from typing import Dict, List, Sequence
+from typing import Dict, List, Tuple
 
 import cv2
 import numpy as np
 
+from ..converters.coco import face_record, landmark_box, write_coco
 from .geometry import sample_face, to_aflw19
 from .render import render_face
 
@@ -17,8 +18,9 @@ LARGE_POSE_YAW = 45.  # degrees: the `large_pose` subset
 MANIFEST = 'manifest.json'
 
 
-def _face_records(seed: int, split: str, index: int, image_size: int, image_dir: str) -> dict:
-    """Render sample ``index`` of ``split`` and return its annotations (68 and 19 points)."""
+def _face_records(seed: int, split: str, index: int, image_size: int,
+                  image_dir: str) -> Tuple[tuple, tuple]:
+    """Render sample ``index`` of ``split``; its (image, annotation) records, 68 and 19 points."""
     index = int(index)
     rng = np.random.default_rng([seed, SPLITS.index(split), index])
     face = sample_face(rng)
@@ -26,34 +28,25 @@ def _face_records(seed: int, split: str, index: int, image_size: int, image_dir:
     file_name = f'{split}/{index:06d}.jpg'
     cv2.imwrite(osp.join(image_dir, file_name), image, [cv2.IMWRITE_JPEG_QUALITY, 95])
 
-    x0, y0 = points.min(0)
-    x1, y1 = points.max(0)
-    box = [float(x0), float(y0), float(x1 - x0), float(y1 - y0)]
+    box = landmark_box(points)
     points19, vis19 = to_aflw19(points, self_vis)
     occluded19 = to_aflw19(points, ~occluded)[1] == 0
     subset = (['frontal'] if vis19.all() else []) + \
         (['large_pose'] if abs(face.yaw) >= LARGE_POSE_YAW else [])
-    common = dict(
-        image_id=index, id=index, category_id=1, iscrowd=0, bbox=box,
-        center=[box[0] + box[2] / 2, box[1] + box[3] / 2], scale=max(box[2], box[3]) / 200,
-        box_size=float(np.sqrt(box[2] * box[3])), subset=subset,
-        pose=dict(yaw=face.yaw, pitch=face.pitch, roll=face.roll))
     # 68 points: all labelled (300W convention), 2 = seen, 1 = hidden by the head or occluder
     v68 = np.where(self_vis & ~occluded, 2, 1)
-    # 19 points: AFLW convention, self-occluded points are not annotated (0)
+    # 19 points: AFLW convention, self-occluded points are not annotated (0); box_size as in
+    # the AFLW converter (MMPose's AFLWDataset needs it)
     v19 = np.where(~vis19, 0, np.where(occluded19, 1, 2))
-    return dict(
-        image=dict(id=index, file_name=file_name, width=image_size, height=image_size),
-        ann68=dict(common, keypoints=_keypoints(points, v68), num_keypoints=int((v68 > 0).sum())),
-        ann19=dict(common, keypoints=_keypoints(points19, v19),
-                   num_keypoints=int((v19 > 0).sum())))
+    where = f'synthetic {split} face {index}'
+    pose = dict(yaw=face.yaw, pitch=face.pitch, roll=face.roll)
+    return (face_record(index, file_name, image_size, image_size, points, v68, box, where,
+                        subset, pose=pose),
+            face_record(index, file_name, image_size, image_size, points19, v19, box, where,
+                        subset, pose=pose, box_size=float(np.sqrt(box[2] * box[3]))))
 
 
-def _keypoints(points: np.ndarray, visible: np.ndarray) -> List[float]:
-    return [v for (x, y), f in zip(points, visible) for v in (float(x), float(y), int(f))]
-
-
-def _render_chunk(args) -> List[dict]:
+def _render_chunk(args) -> List[Tuple[tuple, tuple]]:
     seed, split, indices, image_size, image_dir = args
     return [_face_records(seed, split, i, image_size, image_dir) for i in indices]
 
@@ -80,8 +73,9 @@ def generate_synthetic_faces(out_dir: str, num_train: int, num_test: int, seed: 
                              f'{existing["settings"]}, not {settings}: remove it or choose '
                              'another --out')
         return existing['counts']
-    if osp.exists(out_dir):
-        raise ValueError(f'{out_dir} exists and is not a synthetic face dataset (no {MANIFEST})')
+    if osp.exists(out_dir) and not (osp.isdir(out_dir) and not os.listdir(out_dir)):
+        raise ValueError(f'{out_dir} exists and is not an empty folder or a synthetic face '
+                         f'dataset (no {MANIFEST})')
     for name, value in settings.items():
         if value < (0 if name == 'seed' else 1):
             raise ValueError(f'{name} must be {">= 0" if name == "seed" else ">= 1"}, '
@@ -97,27 +91,16 @@ def generate_synthetic_faces(out_dir: str, num_train: int, num_test: int, seed: 
             chunks = [(seed, split, idx, image_size, image_dir)
                       for idx in np.array_split(np.arange(count), max(1, count // 64))]
             records = [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
-            images = [r['image'] for r in records]
-            for layout in ('68', '19'):
-                _write_json(osp.join(partial, 'annotations', f'synthface_{layout}_{split}.json'),
-                            images, [r[f'ann{layout}'] for r in records])
-            counts[split] = _count(records)
+            for layout, layout_records in zip(('68', '19'), zip(*records)):
+                written = write_coco(
+                    osp.join(partial, 'annotations', f'synthface_{layout}_{split}.json'),
+                    layout_records)
+            counts[split] = dict(images=written['all'], large_pose=written.get('large_pose', 0),
+                                 frontal=written.get('frontal', 0))
     with open(osp.join(partial, MANIFEST), 'w') as f:
         json.dump(dict(settings=settings, counts=counts), f, indent=2)
     os.replace(partial, out_dir)
     return counts
-
-
-def _count(records: Sequence[dict]) -> dict:
-    tags = [r['ann68']['subset'] for r in records]
-    return dict(images=len(records), large_pose=sum('large_pose' in t for t in tags),
-                frontal=sum('frontal' in t for t in tags))
-
-
-def _write_json(path: str, images: list, annotations: list) -> None:
-    with open(path, 'w') as f:
-        json.dump(dict(images=images, annotations=annotations,
-                       categories=[dict(id=1, name='face', supercategory='face')]), f)
 
 
 class _Serial:

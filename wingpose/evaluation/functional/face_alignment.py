@@ -9,6 +9,8 @@ from typing import Dict, Optional, Sequence, Tuple, Union
 import numpy as np
 from scipy.integrate import simpson
 
+from wingpose.datasets.layouts import EYE_CENTRES, OUTER_EYE_CORNERS
+
 BOX_NORMS = ('bbox', 'bbox_diag', 'bbox_max')
 
 
@@ -27,19 +29,22 @@ class Normalisation:
     groups: Tuple[Tuple[int, ...], Tuple[int, ...]] = ((), ())
 
 
+def _eye_normalisations(layout: str) -> Dict[str, Tuple[Tuple[int, ...], Tuple[int, ...]]]:
+    """``inter_ocular`` (outer eye corners) and ``inter_pupil`` (eye centres) of a layout,
+    where it defines them (``datasets.layouts``)."""
+    return {name: table[layout]
+            for name, table in (('inter_ocular', OUTER_EYE_CORNERS), ('inter_pupil', EYE_CENTRES))
+            if layout in table}
+
+
 # Paper-standard normalisations and thresholds per MMPose ``dataset_name``.
 DATASET_PRESETS: Dict[str, dict] = {
-    '300w': dict(
-        keypoints=dict(inter_ocular=((36, ), (45, )),
-                       inter_pupil=(tuple(range(36, 42)), tuple(range(42, 48)))),
-        norms=('inter_ocular', 'inter_pupil'), thr=0.08),
-    'wflw': dict(
-        keypoints=dict(inter_ocular=((60, ), (72, )), inter_pupil=((96, ), (97, ))),
-        norms=('inter_ocular', ), thr=0.10),
-    'cofw': dict(
-        keypoints=dict(inter_ocular=((8, ), (9, )), inter_pupil=((16, ), (17, ))),
-        norms=('inter_ocular', 'inter_pupil'), thr=0.10),
-    'aflw': dict(keypoints=dict(), norms=('bbox', 'bbox_diag'), thr=0.07),
+    '300w': dict(keypoints=_eye_normalisations('300w'), norms=('inter_ocular', 'inter_pupil'),
+                 thr=0.08),
+    'wflw': dict(keypoints=_eye_normalisations('wflw'), norms=('inter_ocular', ), thr=0.10),
+    'cofw': dict(keypoints=_eye_normalisations('cofw'), norms=('inter_ocular', 'inter_pupil'),
+                 thr=0.10),
+    'aflw': dict(keypoints=_eye_normalisations('aflw'), norms=('bbox', 'bbox_diag'), thr=0.07),
 }
 
 NormSpec = Union[str, dict]

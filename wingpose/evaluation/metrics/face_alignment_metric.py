@@ -1,6 +1,4 @@
 """The face-alignment benchmark metric: NME / FR / AUC per normalisation and per subset."""
-import csv
-import os
 import os.path as osp
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence, Union
@@ -10,9 +8,10 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger, print_log
 
 from wingpose.registry import METRICS
-from ..functional.face_alignment import (DATASET_PRESETS, NormSpec, ced, normalising_distance,
+from ..functional.face_alignment import (DATASET_PRESETS, NormSpec, normalising_distance,
                                          per_image_nme, resolve_normalisation, subset_members,
                                          summarise)
+from ..reports import save_ced, write_per_image_nme
 from ..table import benchmark_table, threshold_tag
 
 
@@ -30,7 +29,9 @@ class FaceAlignmentMetric(BaseMetric):
 
     Metric keys: ``NME_<norm>``, ``FR@<thr>_<norm>``, ``AUC@<thr>_<norm>`` for the full set and
     ``<subset>/...`` for subsets, e.g. ``NME_inter_ocular`` or ``challenge/FR@0.08_inter_pupil``
-    (usable as ``save_best``).
+    (usable as ``save_best``). ``NME`` repeats the full set's NME under the first normalisation,
+    the key MMPose's ``NME`` metric reports, so MMPose configs with ``save_best='NME'`` keep
+    working when they swap in this metric.
 
     Args:
         norms (str | dict | list, optional): Normalisations, each a name (``'inter_ocular'``,
@@ -155,6 +156,7 @@ class FaceAlignmentMetric(BaseMetric):
                 metrics[f'{tag}NME_{norm.name}'] = summary['NME']
                 metrics[f'{tag}FR@{threshold_tag(thr)}_{norm.name}'] = summary['FR']
                 metrics[f'{tag}AUC@{threshold_tag(thr)}_{norm.name}'] = summary['AUC']
+        metrics['NME'] = metrics[f'NME_{norms[0].name}']  # MMPose's key
 
         out_dir = self._out_dir()
         if out_dir:
@@ -184,39 +186,10 @@ class FaceAlignmentMetric(BaseMetric):
     def _write_outputs(self, out_dir: str, img_ids: list, results: list,
                        per_image: Dict[str, np.ndarray], members: Dict[str, np.ndarray],
                        thrs: Dict[str, float]) -> None:
-        """Per-image CSV, and the CED of each normalisation as CSV and PNG."""
-        import matplotlib
-        matplotlib.use('Agg')
-        import matplotlib.pyplot as plt
-
-        os.makedirs(out_dir, exist_ok=True)
-        with open(osp.join(out_dir, 'nme_per_image.csv'), 'w', newline='') as f:
-            writer = csv.writer(f)
-            writer.writerow(['img_id', 'subsets', *(f'nme_{n}' for n in per_image)])
-            for i, (img_id, result) in enumerate(zip(img_ids, results)):
-                writer.writerow([img_id, ';'.join(result['tags']),
-                                 *(f'{100 * v[i]:.6f}' for v in per_image.values())])
+        """Per-image CSV, and the CED of each normalisation (full set, subsets) as CSV and PNG."""
+        write_per_image_nme(osp.join(out_dir, 'nme_per_image.csv'), img_ids,
+                            [r['tags'] for r in results], per_image)
         for norm, nme in per_image.items():
-            curves = {}
-            for subset, member in members.items():
-                values = nme[member & np.isfinite(nme)]
-                if len(values):
-                    curves[subset] = ced(values, thrs[norm])
-            if not curves:
-                continue
-            x = next(iter(curves.values()))[0]
-            with open(osp.join(out_dir, f'ced_{norm}.csv'), 'w', newline='') as f:
-                writer = csv.writer(f)
-                writer.writerow([f'nme_{norm}', *curves])
-                for row in zip(x, *(y for _, y in curves.values())):
-                    writer.writerow([f'{row[0]:.6f}', *(f'{v:.6f}' for v in row[1:])])
-            fig, ax = plt.subplots(figsize=(5, 4))
-            for subset, (cx, cy) in curves.items():
-                ax.plot(100 * cx, cy, label=subset)
-            ax.set(xlabel=f'NME {norm} (%)', ylabel='share of images', xlim=(0, 100 * x[-1]),
-                   ylim=(0, 1), title=f'CED, AUC@{threshold_tag(thrs[norm])}')
-            ax.grid(alpha=0.3)
-            ax.legend()
-            fig.tight_layout()
-            fig.savefig(osp.join(out_dir, f'ced_{norm}.png'), dpi=100)
-            plt.close(fig)
+            save_ced(osp.join(out_dir, f'ced_{norm}'),
+                     {subset: nme[member] for subset, member in members.items()}, thrs[norm],
+                     f'NME {norm}')

@@ -21,8 +21,9 @@ def adaptive_wing(pred: Tensor, target: Tensor, alpha: float = 2.1, omega: float
 
     with :math:`p = (\\theta/\\epsilon)^{\\alpha - y}`,
     :math:`A = \\omega \\frac{p}{1 + p} \\frac{\\alpha - y}{\\theta}` (the paper's
-    :math:`\\omega \\frac{1}{1 + p} (\\alpha - y) (\\theta/\\epsilon)^{\\alpha - y - 1} \\frac{1}{\\epsilon}`
-    simplified) and :math:`C = \\theta A - \\omega \\ln(1 + p)`.
+    :math:`\\omega \\frac{1}{1 + p} (\\alpha - y)
+    (\\theta/\\epsilon)^{\\alpha - y - 1} \\frac{1}{\\epsilon}` simplified) and
+    :math:`C = \\theta A - \\omega \\ln(1 + p)`.
     """
     delta = (target - pred).abs()
     exponent = alpha - target

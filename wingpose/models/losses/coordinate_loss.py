@@ -35,7 +35,8 @@ class PixelCoordinateLoss(nn.Module, metaclass=ABCMeta):
             size = (input_size, input_size) if isinstance(input_size, (int, float)) \
                 else tuple(input_size)
             if len(size) != 2:
-                raise ValueError(f'input_size must be an int or (width, height), got {input_size!r}')
+                raise ValueError(
+                    f'input_size must be an int or (width, height), got {input_size!r}')
             check_positive(input_width=size[0], input_height=size[1])
             self.register_buffer('scale', torch.tensor(size, dtype=torch.float32), persistent=False)
         else:

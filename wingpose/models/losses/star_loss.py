@@ -1,118 +1,13 @@
 """STAR loss: Self-adapTive Ambiguity Reduction (Zhou et al., CVPR 2023)."""
-from typing import NamedTuple, Optional, Tuple
+from typing import Optional, Tuple
 
 import torch
 from torch import Tensor, nn
 
 from wingpose.registry import MODELS
+from ..utils.heatmap_statistics import heatmap_distribution, symmetric_eig2x2
 from ._checks import check_finite, check_positive, weighted_mean
 from .wing_loss import wing
-
-
-class HeatmapDistribution(NamedTuple):
-    """Mean and covariance of heatmaps read as 2-D distributions, in the [-1, 1] frame.
-
-    ``mean`` is (N, K, 2) as (x, y); ``var_x``, ``var_y``, ``cov_xy`` are (N, K).
-    """
-    mean: Tensor
-    var_x: Tensor
-    var_y: Tensor
-    cov_xy: Tensor
-
-
-class _HeatmapSums(torch.autograd.Function):
-    """Column sums, row sums, ``sum H x y`` and ``sum H^2`` of heatmaps, with a fused backward.
-
-    ``dL/dH_ij = g_row_i + g_col_j + g_xy y_i x_j + 2 g_sq H_ij``: one batched rank-3 matrix
-    product and one multiply-add write the gradient, where autograd would build several
-    full-size intermediates. The forward makes three passes over the heatmaps.
-    """
-
-    @staticmethod
-    def forward(ctx, heatmaps: Tensor, xs: Tensor, ys: Tensor):
-        n, k, h, w = heatmaps.shape
-        flat = heatmaps.reshape(n * k, h, w)
-        row_and_hx = flat @ torch.stack([torch.ones_like(xs), xs], dim=-1)  # (NK, H, 2)
-        col = flat.sum(dim=1)
-        sum_xy = row_and_hx[..., 1] @ ys
-        sum_sq = torch.linalg.vector_norm(flat, dim=(1, 2)).square()
-        ctx.save_for_backward(heatmaps, xs, ys)
-        return (col.view(n, k, w), row_and_hx[..., 0].reshape(n, k, h), sum_xy.view(n, k),
-                sum_sq.view(n, k))
-
-    @staticmethod
-    def backward(ctx, g_col: Tensor, g_row: Tensor, g_xy: Tensor, g_sq: Tensor):
-        heatmaps, xs, ys = ctx.saved_tensors
-        n, k, h, w = heatmaps.shape
-        left = torch.stack([g_row, torch.ones_like(g_row), g_xy.unsqueeze(-1) * ys], dim=-1)
-        right = torch.stack([torch.ones_like(g_col), g_col, xs.expand_as(g_col)], dim=-2)
-        grad = (left.reshape(n * k, h, 3) @ right.reshape(n * k, 3, w)).view(n, k, h, w)
-        return grad.addcmul_(heatmaps, 2 * g_sq[..., None, None]), None, None
-
-
-def heatmap_distribution(heatmaps: Tensor, eps: float = 1e-5) -> HeatmapDistribution:
-    """Soft-argmax mean and unbiased weighted covariance of heatmaps (STAR's statistics).
-
-    With ``P = H / max(sum H, 1e-6)`` and pixel centres ``p`` on a grid mapped to [-1, 1]
-    (``arange(n) / (n - 1) * 2 - 1``):
-
-    .. math::
-        \\mu = \\sum P p, \\qquad
-        \\Sigma = \\frac{\\sum P (p - \\mu)(p - \\mu)^T}{V_1 - V_2 / V_1},\\quad
-        V_1 = \\sum P + \\epsilon,\\ V_2 = \\sum P^2 + \\epsilon
-
-    as in the official ``STARLoss_v2``, except that the denominator is clamped to at least
-    ``eps`` (it is 0 for a one-hot heatmap, where the official code returns NaN). Everything
-    follows from the heatmaps' row and column sums, ``sum H x y`` and ``sum H^2``
-    (:class:`_HeatmapSums`): no (N, K, 2, H*W) tensor is built. The variances are centred
-    sums over the marginals; the covariance is ``sum P x y - mu_x mu_y (2 - sum P)``.
-    """
-    n, k, h, w = heatmaps.shape
-    if h < 2 or w < 2:
-        raise ValueError(f'heatmaps must be at least 2x2 to define the [-1, 1] grid, got '
-                         f'shape {tuple(heatmaps.shape)}')
-    xs = torch.linspace(-1, 1, w, dtype=heatmaps.dtype, device=heatmaps.device)
-    ys = torch.linspace(-1, 1, h, dtype=heatmaps.dtype, device=heatmaps.device)
-    col, row, sum_xy, sum_sq = _HeatmapSums.apply(heatmaps, xs, ys)
-    mass = col.sum(dim=-1)
-    total = mass.clamp(min=1e-6)
-    share = mass / total  # sum P: 1 unless the heatmap sums to less than 1e-6
-    mean_x = (col @ xs) / total
-    mean_y = (row @ ys) / total
-    v1 = share + eps
-    v2 = sum_sq / total.square() + eps
-    scale = (v1 - v2 / v1).clamp(min=eps)
-    var_x = (col * (xs - mean_x.unsqueeze(-1)).square()).sum(-1) / (total * scale)
-    var_y = (row * (ys - mean_y.unsqueeze(-1)).square()).sum(-1) / (total * scale)
-    cov_xy = (sum_xy / total - mean_x * mean_y * (2 - share)) / scale
-    return HeatmapDistribution(torch.stack([mean_x, mean_y], dim=-1), var_x, var_y, cov_xy)
-
-
-def symmetric_eig2x2(var_x: Tensor, var_y: Tensor, cov_xy: Tensor) -> Tuple[Tensor, Tensor]:
-    """Closed-form eigen-decomposition of symmetric 2x2 matrices ``[[a, b], [b, c]]``.
-
-    Batched, on the tensors' own device. Returns eigenvalues ``(..., 2)`` in ascending order
-    and eigenvectors ``(..., 2, 2)`` as **columns** (``V[..., :, i]`` belongs to ``L[..., i]``),
-    like ``torch.linalg.eigh``. With ``d = (a - c) / 2`` and ``r = sqrt(d^2 + b^2)`` the
-    eigenvalues are ``(a + c) / 2 -+ r``; the major axis is at ``phi = atan2(b, d) / 2``.
-    For an isotropic matrix (``r`` below the precision of the trace) the eigenvectors are the x
-    and y axes and the gradients stay finite.
-    """
-    half_trace = (var_x + var_y) / 2
-    d = (var_x - var_y) / 2
-    r2 = d.square() + cov_xy.square()
-    finfo = torch.finfo(r2.dtype)
-    r = (r2 + finfo.tiny).sqrt()
-    # below the precision of the trace the axes are arbitrary: take x and y, and keep atan2
-    # away from (0, 0), where its gradient is 0 / 0
-    isotropic = r2 <= (finfo.eps * (var_x.abs() + var_y.abs())).square()
-    phi = torch.atan2(torch.where(isotropic, torch.zeros_like(cov_xy), cov_xy),
-                      torch.where(isotropic, torch.ones_like(d), d)) / 2
-    cos, sin = phi.cos(), phi.sin()
-    evalues = torch.stack([half_trace - r, half_trace + r], dim=-1)
-    evectors = torch.stack([torch.stack([-sin, cos], dim=-1),
-                            torch.stack([cos, sin], dim=-1)], dim=-1)
-    return evalues, evectors
 
 
 def smooth_l1(x: Tensor, knee: float = 0.01) -> Tensor:
@@ -122,12 +17,46 @@ def smooth_l1(x: Tensor, knee: float = 0.01) -> Tensor:
 
 
 _DISTANCES = {
-    'smoothl1': smooth_l1,
+    'smooth_l1': smooth_l1,
     'l1': torch.abs,
-    'l2': torch.square,
+    'mse': torch.square,
     # the official WingLoss class defaults (omega=0.01, epsilon=2) on the [-1, 1] frame
     'wing': lambda x: wing(x, w=0.01, epsilon=2.),
 }
+# the official code's names of the distances, where wingpose names them otherwise
+_OFFICIAL_DISTANCES = {'smoothl1': 'smooth_l1', 'l2': 'mse'}
+
+
+def star_loss_reference(heatmaps: Tensor, target: Tensor, eigenvalue_weight: float = 1.,
+                        eps: float = 1e-5,
+                        eigenvalue_range: Tuple[float, float] = (1e-6, 1e2),
+                        eigh_device: str = 'cpu') -> Tensor:
+    """Mean STAR loss (smooth-L1 distance) computed as the official ``STARLoss_v2`` does.
+
+    Full pixel grids, an explicit weighted covariance and ``torch.linalg.eigh`` on
+    ``eigh_device`` (the official code moves the covariances to the CPU); eigenvectors are
+    indexed as columns. The independent formulation :class:`STARLoss` is checked and timed
+    against (tests, ``tools/benchmark/bench_losses.py``); it has none of STARLoss's guards: a
+    one-hot heatmap gives NaN, as in the official code.
+    """
+    n, k, h, wd = heatmaps.shape
+    p = heatmaps / heatmaps.sum((2, 3)).clamp(min=1e-6)[..., None, None]
+    yy, xx = torch.meshgrid(
+        torch.arange(h, dtype=p.dtype, device=p.device) / (h - 1) * 2 - 1,
+        torch.arange(wd, dtype=p.dtype, device=p.device) / (wd - 1) * 2 - 1, indexing='ij')
+    mean = torch.stack([(p * xx).sum((2, 3)), (p * yy).sum((2, 3))], dim=-1)
+    centred = torch.stack([xx - mean[..., 0, None, None], yy - mean[..., 1, None, None]], 2)
+    centred = centred.view(n * k, 2, h * wd)
+    cov = torch.bmm(p.view(n * k, 1, h * wd) * centred, centred.transpose(1, 2))
+    v1 = p.sum((2, 3)) + eps
+    v2 = (p * p).sum((2, 3)) + eps
+    cov = cov.view(n, k, 2, 2) / (v1 - v2 / v1)[..., None, None]
+    evalues, evectors = torch.linalg.eigh(cov.to(eigh_device))
+    evalues, evectors = evalues.to(p.device).clamp(*eigenvalue_range), evectors.to(p.device)
+    projected = ((target - mean).unsqueeze(-2) @ evectors).squeeze(-2)  # columns: v_i^T e
+    dist = smooth_l1(projected)
+    restriction = eigenvalue_weight * evalues.abs().sum(-1)
+    return ((dist / (evalues + eps).sqrt()).sum(-1) + restriction).mean()
 
 
 @MODELS.register_module()
@@ -147,17 +76,20 @@ class STARLoss(nn.Module):
             + w \\sum_{i=1}^{2} |\\lambda_i|
 
     averaged over the weighted landmarks. Implemented restriction: the L1 penalty on the
-    eigenvalues of the official code (weight ``w``). The paper's second restriction method is
-    not implemented: its exact form could not be established from the official code. The
+    eigenvalues of the official code (its weight ``w`` is ``eigenvalue_weight`` here). The
+    paper's second restriction method is not implemented: its exact form could not be
+    established from the official code. The
     eigenvalues are clamped to ``eigenvalue_range`` (default [1e-6, 1e2], against the NaN of
     official issue #37), so flat, zero, one-hot and negative heatmaps give finite values and
     gradients.
 
     Args:
-        w (float): Weight of the eigenvalue restriction. Default: 1.
-        dist (str): Distance on each decomposed error: ``'smoothl1'`` (knee 0.01, the official
-            default), ``'l1'``, ``'l2'`` or ``'wing'`` (omega 0.01, epsilon 2, the official
-            WingLoss defaults). Default: ``'smoothl1'``.
+        eigenvalue_weight (float): Weight of the eigenvalue restriction (the official ``w``).
+            Default: 1.
+        dist (str): Distance on each decomposed error: ``'smooth_l1'`` (knee 0.01, the
+            official default ``'smoothl1'``), ``'l1'``, ``'mse'`` (the squared error, the
+            official ``'l2'``, ``F.mse_loss``) or ``'wing'`` (omega 0.01, epsilon 2, the
+            official WingLoss defaults). Default: ``'smooth_l1'``.
         eps (float): The official ``EPSILON`` (covariance normaliser, eigenvalue offset).
             Default: 1e-5.
         eigenvalue_range (tuple[float, float]): Clamp of the eigenvalues. Default: (1e-6, 1e2).
@@ -167,16 +99,20 @@ class STARLoss(nn.Module):
     """
 
     def __init__(self,
-                 w: float = 1.,
-                 dist: str = 'smoothl1',
+                 eigenvalue_weight: float = 1.,
+                 dist: str = 'smooth_l1',
                  eps: float = 1e-5,
                  eigenvalue_range: Tuple[float, float] = (1e-6, 1e2),
                  use_target_weight: bool = True,
                  loss_weight: float = 1.,
                  check_finite: bool = False):
         super().__init__()
-        if not (isinstance(w, (int, float)) and w >= 0):
-            raise ValueError(f'w must be a number >= 0, got {w!r}')
+        if not (isinstance(eigenvalue_weight, (int, float)) and eigenvalue_weight >= 0):
+            raise ValueError(f'eigenvalue_weight must be a number >= 0, got '
+                             f'{eigenvalue_weight!r}')
+        if dist in _OFFICIAL_DISTANCES:
+            raise ValueError(f"dist={dist!r} is the official code's name: wingpose calls it "
+                             f'{_OFFICIAL_DISTANCES[dist]!r}')
         if dist not in _DISTANCES:
             raise ValueError(f'dist must be one of {sorted(_DISTANCES)}, got {dist!r}')
         check_positive(eps=eps)
@@ -184,7 +120,7 @@ class STARLoss(nn.Module):
         if not 0 < low < high:
             raise ValueError(f'eigenvalue_range must be (low, high) with 0 < low < high, '
                              f'got {eigenvalue_range!r}')
-        self.w = float(w)
+        self.eigenvalue_weight = float(eigenvalue_weight)
         self.dist = dist
         self.eps = float(eps)
         self.eigenvalue_range = (float(low), float(high))
@@ -216,7 +152,8 @@ class STARLoss(nn.Module):
         error = (target - stats.mean).unsqueeze(-2)  # (N, K, 1, 2)
         projected = (error @ evectors).squeeze(-2)  # (N, K, 2): v_i^T e
         dist = _DISTANCES[self.dist](projected)
-        loss = (dist / (evalues + self.eps).sqrt()).sum(-1) + self.w * evalues.abs().sum(-1)
+        restriction = self.eigenvalue_weight * evalues.abs().sum(-1)
+        loss = (dist / (evalues + self.eps).sqrt()).sum(-1) + restriction
         weight = None
         if self.use_target_weight and target_weight is not None:
             if target_weight.numel() != loss.numel() or target_weight.shape[:2] != loss.shape:

@@ -9,10 +9,14 @@ from wingpose.registry import MODELS
 
 
 def coordinate_channels(x: Tensor, with_r: bool = False) -> Tensor:
-    """Channels x, y in [-1, 1] (and r = sqrt(x^2 + y^2)) of ``x``'s spatial grid, (N, 2|3, H, W)."""
+    """Channels x, y in [-1, 1] (and r = sqrt(x^2 + y^2)) of ``x``'s spatial grid.
+
+    Returns (N, 2, H, W), or (N, 3, H, W) with ``with_r``.
+    """
     n, _, h, w = x.shape
-    ys = torch.linspace(-1, 1, h, dtype=x.dtype, device=x.device).view(1, 1, h, 1).expand(n, 1, h, w)
-    xs = torch.linspace(-1, 1, w, dtype=x.dtype, device=x.device).view(1, 1, 1, w).expand(n, 1, h, w)
+    grid = dict(dtype=x.dtype, device=x.device)
+    ys = torch.linspace(-1, 1, h, **grid).view(1, 1, h, 1).expand(n, 1, h, w)
+    xs = torch.linspace(-1, 1, w, **grid).view(1, 1, 1, w).expand(n, 1, h, w)
     channels = [xs, ys] + ([torch.sqrt(xs.square() + ys.square())] if with_r else [])
     return torch.cat(channels, dim=1)
 

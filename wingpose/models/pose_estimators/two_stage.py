@@ -96,6 +96,9 @@ class TwoStageTopdownEstimator(TopdownPoseEstimator):
 
     def init_weights(self):
         super().init_weights()
+        # Not MMEngine's init_cfg=dict(type='Pretrained', prefix='backbone.'): it loads with
+        # strict=False, so a checkpoint of another architecture (a CNN7 for the CNN6 stage)
+        # would load with warnings only; a stage must load completely or not at all.
         for stage, path in self.stage_checkpoints.items():
             checkpoint = CheckpointLoader.load_checkpoint(path, map_location='cpu')
             state = checkpoint.get('state_dict', checkpoint)

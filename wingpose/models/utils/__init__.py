@@ -1,7 +1,9 @@
 from .alignment import (EYE_GROUPS, alignment_from_landmarks, apply_affine, compose_affine,
                         eye_groups_for, invert_affine, random_similarity, warp_crop)
+from .heatmap_statistics import HeatmapDistribution, heatmap_distribution, symmetric_eig2x2
 
 __all__ = [
     'EYE_GROUPS', 'alignment_from_landmarks', 'apply_affine', 'compose_affine',
-    'eye_groups_for', 'invert_affine', 'random_similarity', 'warp_crop'
+    'eye_groups_for', 'invert_affine', 'random_similarity', 'warp_crop', 'HeatmapDistribution',
+    'heatmap_distribution', 'symmetric_eig2x2'
 ]

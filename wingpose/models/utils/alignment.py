@@ -5,22 +5,16 @@ An alignment is a batch of 2x3 affine matrices ``A`` mapping aligned-crop pixels
 input-crop pixels ``p = A[:, :2] u + A[:, 2]``.
 """
 import math
-from typing import Optional, Sequence, Tuple
+from typing import Optional
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-# Groups of keypoints whose means are the two eye centres, by number of landmarks
-# (300W-68, WFLW-98 pupils, COFW-29 pupils, AFLW-19 eye centres).
-EYE_GROUPS = {
-    68: (tuple(range(36, 42)), tuple(range(42, 48))),
-    98: ((96, ), (97, )),
-    29: ((16, ), (17, )),
-    19: ((7, ), (10, )),
-}
+from wingpose.datasets.layouts import EYE_CENTRES, NUM_KEYPOINTS, EyeGroups
 
-EyeGroups = Tuple[Sequence[int], Sequence[int]]
+# The eye-centre groups by number of landmarks (68, 98, 29, 19)
+EYE_GROUPS = {NUM_KEYPOINTS[layout]: groups for layout, groups in EYE_CENTRES.items()}
 
 
 def eye_groups_for(num_keypoints: int, eye_groups: Optional[EyeGroups] = None) -> EyeGroups:

@@ -1,0 +1,3 @@
+from .face_landmark_inferencer import FaceLandmarkInferencer
+
+__all__ = ['FaceLandmarkInferencer']

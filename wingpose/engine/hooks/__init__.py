@@ -1,0 +1,3 @@
+from .finite_loss_hook import CheckFiniteLossHook
+
+__all__ = ['CheckFiniteLossHook']
