@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from wingpose.datasets.converters import ConversionError, convert_splits
-from wingpose.datasets.converters import aflw, cofw, w300, wflw
+from wingpose.datasets.converters import aflw, cofw, w300, wflw, write_coco
 
 from ..utils import run_tool
 
@@ -178,3 +178,10 @@ def test_aflw_split_box_order_and_frontal(tmp_path):
     assert np.allclose(keypoints[:, 0], data[index, :19])
     assert ann['subset'] == (['frontal'] if masks[index].all() else [])
     assert set(keypoints[:, 2]) <= {0, 2}
+    # MMPose's AFLWDataset reads the converted file in test mode, box_size included
+    from mmpose.datasets import AFLWDataset
+    write_coco(str(tmp_path / 'aflw_test.json'), test)
+    dataset = AFLWDataset(ann_file=str(tmp_path / 'aflw_test.json'), data_root='',
+                          data_prefix=dict(img=str(tmp_path) + '/'), test_mode=True)
+    assert len(dataset) == 4
+    assert dataset.get_data_info(0)['box_size'] == pytest.approx(np.sqrt(960))

@@ -181,3 +181,12 @@ def test_result_order_does_not_change_the_figures():
     forward = run(FaceAlignmentMetric(norms=['inter_ocular'], subset_key=None), samples)
     backward = run(FaceAlignmentMetric(norms=['inter_ocular'], subset_key=None), samples[::-1])
     assert forward == backward  # bitwise: the metric sorts by image id before summing
+
+
+def test_two_faces_in_one_sample_are_refused():
+    gt = face_68()
+    two = sample(gt, gt, 0)
+    two['pred_instances']['keypoints'] = np.stack([gt, gt]).astype(np.float32)
+    with pytest.raises(ValueError, match='one face per sample: 2 samples hold 2 ground-truth '
+                                         'and 3 predicted faces'):
+        run(FaceAlignmentMetric(subset_key=None), [sample(gt, gt, 1), two])

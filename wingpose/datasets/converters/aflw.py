@@ -41,6 +41,8 @@ def records(mat: Dict[str, np.ndarray], split: str, image_root: str,
         visible = masks[index] > 0
         width, height = image_size(osp.join(image_root, names[index]), where)
         w, h = x_max - x_min, y_max - y_min
+        # box_size: wingpose's metric measures boxes itself, but MMPose's AFLWDataset requires
+        # the field in test mode and MMPose's NME normalises AFLW by it (norm_item='box_size')
         yield face_record(image_id, names[index], width, height, points,
                           np.where(visible, 2, 0), [x_min, y_min, w, h], where,
                           ['frontal'] if visible.all() else [],

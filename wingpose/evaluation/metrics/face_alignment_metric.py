@@ -87,25 +87,29 @@ class FaceAlignmentMetric(BaseMetric):
         self.print_table = print_table
 
     def process(self, data_batch: Sequence[dict], data_samples: Sequence[dict]) -> None:
-        """Collect predictions, ground truth, boxes and subset tags of each sample."""
+        """Collect predictions, ground truth, boxes and subset tags of each sample.
+
+        The arrays are kept as the samples hold them (one face: (1, K, 2) keypoints, (1, K)
+        visibility) and converted once, for all images, in :meth:`compute_metrics`: a
+        conversion per sample was most of the metric's time (``bench_metrics.py``).
+        """
         for sample in data_samples:
             gt = sample['gt_instances']
             ann = sample.get('raw_ann_info') or {}
-            visible = np.asarray(gt['keypoints_visible']).reshape(-1)
-            if ann.get(self.box_key) is not None:
-                box_wh = np.asarray(ann[self.box_key], dtype=np.float64)[2:4]
+            box = ann.get(self.box_key)
+            if box is not None:
+                box_wh = (box[2], box[3])
             elif 'bboxes' in gt:
-                x1, y1, x2, y2 = np.asarray(gt['bboxes'], dtype=np.float64).reshape(-1)[:4]
-                box_wh = np.array([x2 - x1, y2 - y1])
+                x1, y1, x2, y2 = gt['bboxes'][0][:4]
+                box_wh = (x2 - x1, y2 - y1)
             else:
-                box_wh = np.full(2, np.nan)
+                box_wh = (np.nan, np.nan)
             tags = ann.get(self.subset_key, ()) if self.subset_key else ()
             self.results.append(dict(
                 img_id=sample.get('img_id', len(self.results)),
-                pred=np.asarray(sample['pred_instances']['keypoints'],
-                                dtype=np.float64).reshape(-1, 2),
-                gt=np.asarray(gt['keypoints'], dtype=np.float64).reshape(-1, 2),
-                mask=visible > 0,
+                pred=sample['pred_instances']['keypoints'],
+                gt=gt['keypoints'],
+                visible=gt['keypoints_visible'],
                 box_wh=box_wh,
                 tags=(tags, ) if isinstance(tags, str) else tuple(tags)))
 
@@ -131,10 +135,14 @@ class FaceAlignmentMetric(BaseMetric):
         """
         norms, thrs = self._settings()
         results = sorted(results, key=lambda r: (type(r['img_id']).__name__, r['img_id']))
-        pred = np.stack([r['pred'] for r in results])
-        gt = np.stack([r['gt'] for r in results])
-        mask = np.stack([r['mask'] for r in results])
-        box_wh = np.stack([r['box_wh'] for r in results])
+        pred, gt, visible = (np.concatenate([r[key] for r in results])
+                             for key in ('pred', 'gt', 'visible'))
+        if not len(pred) == len(gt) == len(visible) == len(results):
+            raise ValueError(f'FaceAlignmentMetric expects one face per sample: {len(results)} '
+                             f'samples hold {len(gt)} ground-truth and {len(pred)} predicted '
+                             'faces')
+        pred, gt, mask = pred.astype(np.float64), gt.astype(np.float64), visible > 0
+        box_wh = np.array([r['box_wh'] for r in results], dtype=np.float64)
         img_ids = [r['img_id'] for r in results]
         members = {self.FULL: np.ones(len(results), dtype=bool)}
         members.update(subset_members([r['tags'] for r in results], self.subsets))
