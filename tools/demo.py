@@ -1,21 +1,31 @@
 """Predict facial landmarks on an image and draw them with MMPose's visualizer (PNG).
 
     python tools/demo.py IMAGE --config CONFIG --checkpoint CKPT [--bbox x,y,w,h] [--out OUT]
+        [--backend pytorch|onnxruntime [--onnx MODEL.onnx]]
 
 Without ``--bbox`` the faces come from OpenCV's bundled Haar cascade (no download); where it
-finds none, the whole image is the box.
+finds none, the whole image is the box. ``--backend pytorch`` (default) runs MMPose's
+``inference_topdown`` (every model kind); ``--backend onnxruntime`` runs the exported graph of
+a regression model (``tools/deployment/export_onnx.py``; exported on the fly without
+``--onnx``), which gives the same landmarks.
 """
 import argparse
 import os.path as osp
 import sys
+import tempfile
 
 import cv2
 import numpy as np
+from mmengine.config import Config
+from mmengine.structures import InstanceData
 
 import wingpose  # noqa: F401  (registries, checkpoint loading, mmpose.apis without torchvision)
 from mmpose.apis import inference_topdown, init_model  # noqa: E402
 from mmpose.registry import VISUALIZERS  # noqa: E402
-from mmpose.structures import merge_data_samples  # noqa: E402
+from mmpose.structures import PoseDataSample, merge_data_samples  # noqa: E402
+from wingpose.apis.deployment import (OnnxLandmarkModel, export_onnx,  # noqa: E402
+                                      landmark_graph, predict_landmarks)
+from wingpose.datasets import FaceLandmarkDataset, leaf_datasets  # noqa: E402
 
 
 def detect_faces(image: np.ndarray) -> np.ndarray:
@@ -37,6 +47,25 @@ def parse_bbox(text: str) -> np.ndarray:
     return np.array([[x, y, x + w, y + h]], dtype=np.float32)
 
 
+def onnxruntime_results(args, image: np.ndarray, boxes: np.ndarray):
+    """The landmarks of the exported graph in ONNX Runtime, as a sample to draw."""
+    cfg = Config.fromfile(args.config)
+    if cfg.get('codec', {}).get('type') != 'RegressionLabel':
+        sys.exit(f'error: --backend onnxruntime runs regression models (CNN6, CNN7, the '
+                 f'two-stage model); {args.config} uses {cfg.get("codec", {}).get("type")}')
+    graph, pipeline = landmark_graph(cfg, args.checkpoint)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.onnx or osp.join(tmp, 'landmarks.onnx')
+        if not args.onnx:
+            export_onnx(graph, path)
+        keypoints = predict_landmarks(OnnxLandmarkModel(path), pipeline, image, boxes)
+    sample = PoseDataSample(pred_instances=InstanceData(
+        keypoints=keypoints, keypoint_scores=np.ones(keypoints.shape[:2], np.float32),
+        bboxes=boxes, bbox_scores=np.ones(len(boxes), np.float32)))
+    dataset = next(leaf_datasets(cfg.test_dataloader.dataset))
+    return sample, FaceLandmarkDataset._load_metainfo(dict(dataset.metainfo))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('image')
@@ -46,6 +75,8 @@ def main():
     parser.add_argument('--out', help='output PNG (default: IMAGE_landmarks.png)')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--radius', type=int, default=2)
+    parser.add_argument('--backend', choices=['pytorch', 'onnxruntime'], default='pytorch')
+    parser.add_argument('--onnx', help='the exported graph for --backend onnxruntime')
     args = parser.parse_args()
     image = cv2.imread(args.image)
     if image is None:
@@ -54,18 +85,22 @@ def main():
     source = 'given' if args.bbox is not None else 'Haar cascade'
     if len(boxes) == 0:
         boxes, source = np.array([[0, 0, image.shape[1], image.shape[0]]], np.float32), 'image'
-    model = init_model(args.config, args.checkpoint, device=args.device)
-    results = merge_data_samples(inference_topdown(model, image, bboxes=boxes))
+    if args.backend == 'pytorch':
+        model = init_model(args.config, args.checkpoint, device=args.device)
+        results, dataset_meta = (merge_data_samples(inference_topdown(model, image, boxes)),
+                                 model.dataset_meta)
+    else:
+        results, dataset_meta = onnxruntime_results(args, image, boxes)
     visualizer = VISUALIZERS.build(dict(type='PoseLocalVisualizer', name='wingpose_demo',
                                         radius=args.radius,
                                         line_width=1))
-    visualizer.set_dataset_meta(model.dataset_meta)
+    visualizer.set_dataset_meta(dataset_meta)
     drawn = visualizer.add_datasample('landmarks', cv2.cvtColor(image, cv2.COLOR_BGR2RGB),
                                       results, draw_gt=False, draw_bbox=True, show=False)
     out = args.out or osp.splitext(args.image)[0] + '_landmarks.png'
     cv2.imwrite(out, cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR))
     print(f'{out}: {len(boxes)} face(s), box from {source}, '
-          f'{results.pred_instances.keypoints.shape[1]} landmarks each')
+          f'{results.pred_instances.keypoints.shape[1]} landmarks each ({args.backend})')
 
 
 if __name__ == '__main__':

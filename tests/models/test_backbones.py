@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import torch
 
@@ -39,3 +40,19 @@ def test_regression_head_consumes_the_features():
     head = RegressionHead(in_channels=1024, num_joints=19,
                           loss=dict(type='SmoothL1Loss', use_target_weight=True))
     assert head(CNN6()(torch.rand(2, 3, 64, 64))).shape == (2, 19, 2)
+
+
+def test_channels_last_layout_is_the_same_function():
+    """The NHWC layout (for speed) changes no output, and survives loading weights."""
+    torch.manual_seed(0)
+    model = CNN7(channels=(8, 8, 16, 16, 32, 32), fc_channels=64)
+    model.init_weights()
+    x = torch.rand(2, 3, 128, 128)
+    reference = CNN7(channels=(8, 8, 16, 16, 32, 32), fc_channels=64)
+    reference.load_state_dict(model.state_dict())
+    conv = reference.features[0].weight
+    assert conv.is_contiguous(memory_format=torch.channels_last)
+    reference.features.to(memory_format=torch.contiguous_format)  # the plain NCHW network
+    with torch.no_grad():
+        expected = reference.fc(reference.features(x))
+        np.testing.assert_allclose(model(x)[0].numpy(), expected.numpy(), rtol=1e-4, atol=1e-5)

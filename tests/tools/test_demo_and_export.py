@@ -41,3 +41,48 @@ def test_onnx_round_trip(config, checkpoint, tmp_path):
     result = run_tool('tools/deployment/export_onnx.py', *args, '--out', str(tmp_path / 'm.onnx'))
     difference = float(result.stdout.rsplit('= ', 1)[1])
     assert difference < 1e-4
+
+
+@pytest.mark.parametrize('config', [CONFIG, 'configs/synthface/cnn6_wing_synthface.py',
+                                    'configs/synthface/cnn7_wing_synthface.py'])
+def test_onnxruntime_gives_pytorchs_landmarks_on_an_image(config, checkpoint, tmp_path):
+    """MMPose's inference_topdown with the PyTorch model (flip test as configured) and the
+    exported graph in ONNX Runtime: the same landmarks, within 1e-3 px, on the same boxes."""
+    from mmengine.config import Config
+    from mmpose.apis import inference_topdown, init_model
+    from skimage import data
+
+    from wingpose.apis.deployment import (OnnxLandmarkModel, export_onnx, landmark_graph,
+                                          predict_landmarks)
+    weights = checkpoint if config == CONFIG else None
+    image = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
+    boxes = np.array([[150, 20, 330, 220], [100, 0, 400, 300]], dtype=np.float32)
+    graph, pipeline = landmark_graph(Config.fromfile(config), weights)
+    export_onnx(graph, str(tmp_path / 'm.onnx'))
+    onnx = predict_landmarks(OnnxLandmarkModel(str(tmp_path / 'm.onnx')), pipeline, image,
+                             boxes)
+    model = init_model(config, weights, device='cpu')
+    if weights is None:  # the same initial weights as the exported graph
+        model.load_state_dict(graph.model.state_dict())
+    pytorch = np.stack([r.pred_instances.keypoints[0]
+                        for r in inference_topdown(model, image, boxes)])
+    assert onnx.shape == pytorch.shape == (2, 68, 2)
+    np.testing.assert_allclose(onnx, pytorch, atol=1e-3)
+    assert np.ptp(onnx[:, :, 0]) > 1  # not a degenerate constant output
+
+
+def test_demo_with_onnxruntime(checkpoint, tmp_path):
+    from skimage import data
+    photo = tmp_path / 'astronaut.png'
+    cv2.imwrite(str(photo), cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR))
+    out = tmp_path / 'drawn.png'
+    result = run_tool('tools/demo.py', str(photo), '--config', CONFIG, '--checkpoint',
+                      checkpoint, '--out', str(out), '--bbox', '150,20,180,200', '--backend',
+                      'onnxruntime')
+    assert 'box from given, 68 landmarks each (onnxruntime)' in result.stdout
+    changed = np.abs(cv2.imread(str(out)).astype(int) - cv2.imread(str(photo))).sum(-1) > 60
+    assert changed.sum() > 100
+    result = run_tool('tools/demo.py', str(photo), '--config',
+                      'configs/synthface/hrnetv2-w18-small_awing_synthface.py', '--checkpoint',
+                      checkpoint, '--backend', 'onnxruntime', check=False)
+    assert result.returncode != 0 and 'runs regression models' in result.stderr
