@@ -382,8 +382,10 @@ def main():
     args = parse_args()
     os.chdir(ROOT)
     sys.path.insert(0, ROOT)
+    # imported here, before the runs are timed: the cached runs of a resumed study take no time
+    from wingpose.datasets import data_root_options  # noqa: F401  (used by data_options)
     from wingpose.datasets.synthetic import generate_synthetic_faces
-    from wingpose.evaluation.reports import save_ced
+    from wingpose.evaluation.reports import read_per_image_nme, save_ced  # noqa: F401
     seeds = args.seeds[:1] if args.quick else args.seeds
     data = osp.join(args.work_dir, 'data') if args.quick else args.data
     counts = generate_synthetic_faces(data, 24 if args.quick else args.num_train,
