@@ -62,16 +62,13 @@ def leaf_datasets(dataset_cfg: dict) -> Iterator[dict]:
         yield dataset_cfg
 
 
-def dataset_paths(dataset_cfg: dict) -> List[str]:
-    """The annotation files and image folders that a dataset config reads."""
-    paths = []
-    for leaf in leaf_datasets(dataset_cfg):
-        root = leaf.get('data_root') or ''
-        if leaf.get('ann_file'):
-            paths.append(osp.join(root, leaf['ann_file']))
-        image_dir = (leaf.get('data_prefix') or {}).get('img')
-        if image_dir is not None:
-            paths.append(osp.join(root, image_dir))
+def dataset_paths(leaf: dict) -> List[str]:
+    """The annotation file and image folder that a dataset (not a wrapper) reads."""
+    root = leaf.get('data_root') or ''
+    paths = [osp.join(root, leaf['ann_file'])] if leaf.get('ann_file') else []
+    image_dir = (leaf.get('data_prefix') or {}).get('img')
+    if image_dir is not None:
+        paths.append(osp.join(root, image_dir))
     return paths
 
 
