@@ -97,7 +97,7 @@ def test_boundary_heatmaps_and_head():
     from wingpose.datasets.transforms import boundary_distance_maps
     from wingpose.models.heads import BoundaryHeatmapHead
     # distance map of a horizontal segment: exp(-d^2 / 2) within 3 pixels, 0 beyond
-    maps = boundary_distance_maps(np.array([[2., 5.], [12., 5.]]), [(0, 1)], (16, 12))
+    maps = boundary_distance_maps([np.array([[2., 5.], [12., 5.]])], (16, 12))
     assert maps.shape == (1, 12, 16)
     assert maps[0, 5, 2:13].min() == pytest.approx(1.)
     assert maps[0, 7, 8] == pytest.approx(np.exp(-2.))

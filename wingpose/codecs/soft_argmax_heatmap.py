@@ -3,6 +3,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from mmpose.codecs import MSRAHeatmap
 
 from wingpose.registry import KEYPOINT_CODECS
@@ -25,10 +26,26 @@ class SoftArgmaxHeatmap(MSRAHeatmap):
     label_mapping_table = dict(keypoint_labels='keypoint_labels',
                                keypoint_weights='keypoint_weights')
 
+    def __init__(self, input_size: Tuple[int, int], heatmap_size: Tuple[int, int],
+                 sigma: float, render_at_input: bool = False, **kwargs):
+        """``render_at_input``: draw the Gaussians at the input size, ``sigma`` in input
+        pixels, and downsample them bilinearly to the heatmap size, as STAR's encoder does
+        (``encoder_default.py``: sigma 1.5 at 256, then x0.25: about 0.375 heatmap pixels)."""
+        super().__init__(input_size, heatmap_size, sigma, **kwargs)
+        self.render_at_input = render_at_input
+
     def encode(self, keypoints: np.ndarray,
                keypoints_visible: Optional[np.ndarray] = None) -> dict:
         """MSRA heatmaps and weights, and ``keypoint_labels`` (N, K, 2) in [0, 1]."""
-        encoded = super().encode(keypoints, keypoints_visible)
+        if self.render_at_input:
+            encoded = MSRAHeatmap(self.input_size, self.input_size, self.sigma).encode(
+                keypoints, keypoints_visible)
+            w, h = self.heatmap_size
+            encoded['heatmaps'] = F.interpolate(
+                torch.from_numpy(encoded['heatmaps'])[None], size=(h, w), mode='bilinear',
+                align_corners=False)[0].numpy()
+        else:
+            encoded = super().encode(keypoints, keypoints_visible)
         encoded['keypoint_labels'] = (keypoints / np.array(self.input_size)).astype(np.float32)
         return encoded
 

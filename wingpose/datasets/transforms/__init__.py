@@ -1,4 +1,10 @@
-from .boundary_heatmaps import (BOUNDARY_PRESETS, GenerateBoundaryHeatmaps,
-                                boundary_distance_maps)
+from .augmentation import (RandomBlur, RandomGamma, RandomNoiseBlend,
+                           RandomNormalBBoxTransform, RandomOcclusion)
+from .boundary_heatmaps import (BOUNDARY_PRESETS, GenerateBoundaryHeatmaps, GenerateEdgeMaps,
+                                boundary_curve, boundary_distance_maps, star_edge_maps)
 
-__all__ = ['BOUNDARY_PRESETS', 'GenerateBoundaryHeatmaps', 'boundary_distance_maps']
+__all__ = [
+    'BOUNDARY_PRESETS', 'GenerateBoundaryHeatmaps', 'GenerateEdgeMaps', 'boundary_curve',
+    'boundary_distance_maps', 'star_edge_maps', 'RandomBlur', 'RandomGamma',
+    'RandomNoiseBlend', 'RandomNormalBBoxTransform', 'RandomOcclusion'
+]

@@ -1,39 +1,59 @@
-"""Boundary heatmaps of the Adaptive Wing paper (Wang et al., ICCV 2019, Sec. 4.3)."""
-from typing import Dict, Optional, Sequence
+"""Boundary targets: AWing's boundary heatmaps (Wang et al., ICCV 2019, Sec. 4.3) and STAR's
+edge maps (Zhou et al., CVPR 2023, the official ``alignmentDataset.py``)."""
+from typing import Dict, Optional, Sequence, Tuple
 
+import cv2
 import numpy as np
+import torch
+import torch.nn.functional as F
 from mmcv.transforms import BaseTransform
+from scipy import interpolate
 
+from wingpose.datasets.layouts import Edge, star_edges
 from wingpose.registry import TRANSFORMS
 
 
-def _closed(chain: Sequence[int]) -> tuple:
-    return tuple(chain) + (chain[0], )
-
-
-# Facial boundary lines as chains of keypoint indices, per number of keypoints.
+# Facial boundary lines as chains of keypoint indices, per number of keypoints: the AWing
+# code's (``core/dataloader.py``, ``AddBoundary``), 13 per layout.
 BOUNDARY_PRESETS: Dict[int, tuple] = {
-    # 300W / iBUG 68: jaw, brows, nose bridge and base, eyelids, outer and inner lips (13)
-    68: (tuple(range(0, 17)), tuple(range(17, 22)), tuple(range(22, 27)), tuple(range(27, 31)),
-         tuple(range(31, 36)), (36, 37, 38, 39), (39, 40, 41, 36), (42, 43, 44, 45),
-         (45, 46, 47, 42), tuple(range(48, 55)), (54, 55, 56, 57, 58, 59, 48),
-         (60, 61, 62, 63, 64), (64, 65, 66, 67, 60)),
-    # WFLW 98: jaw, brows, nose bridge and base, eyelids, outer and inner lips (13)
-    98: (tuple(range(0, 33)), _closed(tuple(range(33, 42))), _closed(tuple(range(42, 51))),
-         tuple(range(51, 55)), tuple(range(55, 60)), (60, 61, 62, 63, 64), (64, 65, 66, 67, 60),
-         (68, 69, 70, 71, 72), (72, 73, 74, 75, 68), tuple(range(76, 83)),
-         (82, 83, 84, 85, 86, 87, 76), (88, 89, 90, 91, 92), (92, 93, 94, 95, 88)),
+    # 300W / iBUG 68: jaw, brows, nose bridge and base, eyelids, outer and inner lips
+    68: (tuple(range(0, 17)), tuple(range(17, 22)), tuple(range(22, 27)), (36, 37, 38, 39),
+         (36, 41, 40, 39), (42, 43, 44, 45), (42, 47, 46, 45), tuple(range(27, 31)),
+         tuple(range(31, 36)), tuple(range(48, 55)), (60, 61, 62, 63, 64),
+         (48, 59, 58, 57, 56, 55, 54), (60, 67, 66, 65, 64)),
+    # WFLW 98: as 68, the brows by their upper edges
+    98: (tuple(range(0, 33)), tuple(range(33, 38)), tuple(range(42, 47)), (60, 61, 62, 63, 64),
+         (60, 67, 66, 65, 64), (68, 69, 70, 71, 72), (68, 75, 74, 73, 72), tuple(range(51, 55)),
+         tuple(range(55, 60)), tuple(range(76, 83)), (88, 89, 90, 91, 92),
+         (76, 87, 86, 85, 84, 83, 82), (88, 95, 94, 93, 92)),
+    # COFW 29: upper and lower brows, eyelids and lips as three-point arcs, and the nose
+    29: ((0, 4, 2), (0, 5, 2), (1, 6, 3), (1, 7, 3), (8, 12, 10), (8, 13, 10), (9, 14, 11),
+         (9, 15, 11), (18, 21, 19), (22, 24, 23), (22, 25, 23), (22, 26, 23), (22, 27, 23)),
 }
 
 
-def boundary_distance_maps(points: np.ndarray, chains: Sequence[Sequence[int]], size: tuple,
-                           sigma: float = 1., cutoff: float = 3.) -> np.ndarray:
-    """Gaussian maps of the distance to each polyline: ``exp(-d^2 / 2 sigma^2)`` for
-    ``d < cutoff * sigma``, else 0.
+def boundary_curve(points: np.ndarray, samples: int = 101) -> np.ndarray:
+    """The interpolating spline through a boundary's points, (samples, 2), as the AWing code
+    draws it (``splprep``, degree min(3, n - 1), s=0); repeated neighbours are dropped and a
+    curve SciPy cannot fit is kept as its polyline."""
+    keep = np.r_[True, np.any(np.diff(points, axis=0) != 0, axis=1)]
+    points = points[keep]
+    if len(points) < 2:
+        return points
+    try:
+        tck, _ = interpolate.splprep(points.T, k=min(3, len(points) - 1), s=0)
+    except (ValueError, TypeError):  # e.g. points repeated out of order
+        return points
+    return np.stack(interpolate.splev(np.linspace(0, 1, samples), tck), axis=-1)
+
+
+def boundary_distance_maps(curves: Sequence[np.ndarray], size: tuple, sigma: float = 1.,
+                           cutoff: float = 3.) -> np.ndarray:
+    """Gaussian maps of the distance d to each polyline: ``exp(-d^2 / 2 sigma^2)`` for
+    ``d < cutoff * sigma``, else 0 (AWing's boundary heatmap, Sec. 4.3).
 
     Args:
-        points (np.ndarray): (K, 2) keypoints in heatmap pixels.
-        chains: keypoint indices of each polyline.
+        curves: (S, 2) vertices of each polyline, in heatmap pixels (one vertex: a point).
         size (tuple): heatmap (width, height).
 
     Returns:
@@ -42,9 +62,10 @@ def boundary_distance_maps(points: np.ndarray, chains: Sequence[Sequence[int]], 
     w, h = size
     grid = np.stack(np.meshgrid(np.arange(w), np.arange(h)), axis=-1).reshape(-1, 1, 2)
     maps = []
-    for chain in chains:
-        start, end = points[list(chain[:-1])], points[list(chain[1:])]  # (S, 2) segments
-        direction = end - start
+    for curve in curves:
+        curve = np.asarray(curve, dtype=np.float64).reshape(-1, 2)
+        start, end = (curve[:-1], curve[1:]) if len(curve) > 1 else (curve, curve)
+        direction = end - start  # (S, 2) segments
         length2 = np.maximum((direction**2).sum(-1), 1e-12)
         along = np.clip(((grid - start) * direction).sum(-1) / length2, 0, 1)  # (HW, S)
         nearest = start + along[..., None] * direction
@@ -58,26 +79,30 @@ def boundary_distance_maps(points: np.ndarray, chains: Sequence[Sequence[int]], 
 class GenerateBoundaryHeatmaps(BaseTransform):
     """Append boundary heatmaps to the landmark heatmaps made by ``GenerateTarget``.
 
-    Each boundary line (a chain of keypoints, :data:`BOUNDARY_PRESETS` for 68 and 98
-    keypoints) becomes a Gaussian map of the distance to the polyline through its transformed
-    keypoints (``sigma`` = 1 heatmap pixel, cut at 3 sigma, as in the AWing paper). The maps
-    follow the K landmark maps in ``heatmaps`` (K + B channels) and ``keypoint_weights`` gets
-    a weight per boundary: 1 if all its keypoints are visible, else 0. Train them with a head
-    that knows the boundary channels (``BoundaryHeatmapHead`` / ``STARHeatmapHead`` with
-    ``num_boundaries=B``). Add it after ``GenerateTarget`` in the training pipeline.
+    Each boundary (a chain of keypoints, :data:`BOUNDARY_PRESETS` for 68, 98 and 29 keypoints,
+    the AWing code's) becomes the spline through its transformed keypoints
+    (:func:`boundary_curve`) and then a Gaussian map of the distance to that curve (``sigma``
+    = 1 heatmap pixel, cut at 3 sigma, as in the AWing paper). The maps follow the K landmark
+    maps in ``heatmaps`` and ``keypoint_weights`` gets a weight per map. Train them with a
+    head that knows the boundary channels (``BoundaryHeatmapHead``, ``STARHeatmapHead``,
+    ``StackedHeatmapHead`` with ``num_boundaries``). Add it after ``GenerateTarget``.
 
     Args:
         boundaries (Sequence[Sequence[int]], optional): The chains; None takes the preset for
             the number of keypoints.
         sigma (float): Gaussian sigma in heatmap pixels. Default: 1.
         cutoff (float): Distance cut-off in sigmas. Default: 3.
+        merge (bool): One map for all boundaries (their maximum) with weight 1, as AWing's
+            network predicts (its boundary channel); else one map per boundary, weighted 1 if
+            all its keypoints are visible. Default: False.
     """
 
     def __init__(self, boundaries: Optional[Sequence[Sequence[int]]] = None, sigma: float = 1.,
-                 cutoff: float = 3.):
+                 cutoff: float = 3., merge: bool = False):
         self.boundaries = boundaries
         self.sigma = sigma
         self.cutoff = cutoff
+        self.merge = merge
 
     def transform(self, results: dict) -> dict:
         if 'heatmaps' not in results or 'transformed_keypoints' not in results:
@@ -92,10 +117,91 @@ class GenerateBoundaryHeatmaps(BaseTransform):
                              f'{sorted(BOUNDARY_PRESETS)}); pass boundaries=[[...], ...]')
         scale = np.array([w, h]) / np.array(results['input_size'])
         points = results['transformed_keypoints'][0] * scale
-        visible = np.asarray(results['keypoints_visible']).reshape(-1) > 0
-        maps = boundary_distance_maps(points, chains, (w, h), self.sigma, self.cutoff)
-        weights = np.array([[visible[list(c)].all() for c in chains]], dtype=np.float32)
+        curves = [boundary_curve(points[list(chain)]) for chain in chains]
+        maps = boundary_distance_maps(curves, (w, h), self.sigma, self.cutoff)
+        if self.merge:
+            maps, weights = maps.max(axis=0, keepdims=True), np.ones((1, 1), np.float32)
+        else:
+            visible = np.asarray(results['keypoints_visible']).reshape(-1) > 0
+            weights = np.array([[visible[list(c)].all() for c in chains]], dtype=np.float32)
         results['heatmaps'] = np.concatenate([heatmaps, maps])
         results['keypoint_weights'] = np.concatenate(
             [results['keypoint_weights'], weights], axis=1).astype(np.float32)
+        return results
+
+
+def star_edge_curve(points: np.ndarray, closed: bool, density: int = 5) -> np.ndarray:
+    """STAR's edge curve (``_fit_curve``): the interpolating cubic spline through the points
+    (periodic when ``closed``), ``density`` samples per landmark interval; the points
+    themselves if SciPy cannot fit it."""
+    if closed:
+        points = np.concatenate([points, points[:1]])
+    try:
+        tck, u = interpolate.splprep(points.T, s=0, per=closed, k=3)
+    except (ValueError, TypeError):
+        return points
+    params = np.concatenate([np.linspace(a, b, density, endpoint=False)
+                             for a, b in zip(u[:-1], u[1:])] + ([] if closed else [u[-1:]]))
+    return np.stack(interpolate.splev(params, tck), axis=-1)
+
+
+def star_edge_maps(points: np.ndarray, edges: Sequence[Edge], image_size: Tuple[int, int],
+                   heatmap_size: Tuple[int, int], supersample: int = 4) -> np.ndarray:
+    """STAR's edge maps (``_generate_edgemap``): each edge's curve is drawn anti-aliased, one
+    pixel wide, at ``supersample`` x the input size, area-downsampled to the input size, scaled
+    to [0, 1] and bilinearly resized to the heatmap size.
+
+    Args:
+        points (np.ndarray): (K, 2) keypoints in input pixels.
+        edges: (closed, landmark indices) per edge.
+        image_size, heatmap_size: (width, height).
+
+    Returns:
+        np.ndarray: (E, heatmap height, heatmap width) float32.
+    """
+    w, h = image_size
+    maps = []
+    for closed, indices in edges:
+        curve = star_edge_curve(points[list(indices)].astype(np.float64), closed)
+        curve = np.clip(curve, 0, [w - 1, h - 1])
+        canvas = np.zeros((h * supersample, w * supersample), np.float32)
+        vertices = (curve * supersample + 0.5).astype(np.int32)
+        cv2.polylines(canvas, [vertices], closed, 255, supersample, cv2.LINE_AA)
+        maps.append(cv2.resize(canvas, (w, h), interpolation=cv2.INTER_AREA))
+    maps = torch.from_numpy(np.stack(maps) / 255.).float()[None]
+    hw, hh = heatmap_size
+    return F.interpolate(maps, size=(hh, hw), mode='bilinear', align_corners=False)[0].numpy()
+
+
+@TRANSFORMS.register_module()
+class GenerateEdgeMaps(BaseTransform):
+    """Append STAR's edge maps (:func:`star_edge_maps`) to the landmark heatmaps made by
+    ``GenerateTarget``, with weight 1 each (the STAR code ignores visibility). Train them with
+    ``StackedHeatmapHead(num_boundaries=E)``. Add it after ``GenerateTarget``.
+
+    Args:
+        edges (str | Sequence, optional): (closed, landmark indices) per edge, a layout name
+            of :data:`wingpose.datasets.layouts.STAR_EDGES` ('300w', 'wflw', 'cofw'), or None
+            for the layout with as many landmarks as the heatmaps. Default: None.
+    """
+
+    def __init__(self, edges=None):
+        self.edges = None if edges is None else star_edges(edges)
+
+    def transform(self, results: dict) -> dict:
+        if 'heatmaps' not in results or 'transformed_keypoints' not in results:
+            raise KeyError('GenerateEdgeMaps needs the heatmaps and transformed keypoints: put '
+                           'it after TopdownAffine and GenerateTarget')
+        heatmaps = results['heatmaps']
+        num_keypoints, h, w = heatmaps.shape
+        edges = star_edges(self.edges, num_keypoints)
+        largest = max(max(indices) for _, indices in edges)
+        if largest >= num_keypoints:
+            raise ValueError(f'GenerateEdgeMaps: an edge uses landmark {largest} but the '
+                             f'heatmaps have {num_keypoints}; pick the edges of this layout')
+        maps = star_edge_maps(results['transformed_keypoints'][0], edges,
+                              tuple(results['input_size']), (w, h))
+        results['heatmaps'] = np.concatenate([heatmaps, maps])
+        results['keypoint_weights'] = np.concatenate(
+            [results['keypoint_weights'], np.ones((1, len(maps)), np.float32)], axis=1)
         return results

@@ -1,3 +1,4 @@
 from .plain_cnn import CNN6, CNN7
+from .stacked_hourglass import AWingHourglassNet, STARHourglassNet, StackedHourglassNet
 
-__all__ = ['CNN6', 'CNN7']
+__all__ = ['CNN6', 'CNN7', 'AWingHourglassNet', 'STARHourglassNet', 'StackedHourglassNet']

@@ -1,4 +1,5 @@
 from .boundary_heatmap_head import BoundaryHeatmapHead
+from .stacked_heatmap_head import StackedHeatmapHead
 from .star_heatmap_head import STARHeatmapHead
 
-__all__ = ['BoundaryHeatmapHead', 'STARHeatmapHead']
+__all__ = ['BoundaryHeatmapHead', 'StackedHeatmapHead', 'STARHeatmapHead']

@@ -10,6 +10,19 @@ from wingpose.registry import MODELS
 from .boundary_heatmap_head import BoundaryHeatmapHead
 
 
+def star_coordinates(batch_data_samples: OptSampleList, heatmap_hw: Tuple[int, int],
+                     head: str) -> Tensor:
+    """The ``keypoint_labels`` (normalised to the input) as (N, K, 2) coordinates on the
+    heatmap's [-1, 1] grid, where STAR's loss measures them."""
+    labels = [d.gt_instance_labels.get('keypoint_labels') for d in batch_data_samples]
+    if any(label is None for label in labels):
+        raise ValueError(f'{head} needs keypoint_labels for STAR: encode the targets with the '
+                         'SoftArgmaxHeatmap codec (GenerateTarget(encoder=codec))')
+    h, w = heatmap_hw
+    size = labels[0].new_tensor([w, h])
+    return torch.cat(labels) * size / (size - 1) * 2 - 1
+
+
 @MODELS.register_module()
 class STARHeatmapHead(BoundaryHeatmapHead):
     """Landmark distributions trained by STAR, gated by point heatmaps trained by AWing.
@@ -70,14 +83,8 @@ class STARHeatmapHead(BoundaryHeatmapHead):
              train_cfg: ConfigType = {}) -> dict:
         """``loss_kpt`` (point and boundary maps) and ``loss_star`` (landmark heatmaps)."""
         gt_heatmaps, weights = self._targets(batch_data_samples)
-        labels = [d.gt_instance_labels.get('keypoint_labels') for d in batch_data_samples]
-        if any(label is None for label in labels):
-            raise ValueError('STARHeatmapHead needs keypoint_labels: encode the targets with '
-                             "the SoftArgmaxHeatmap codec (GenerateTarget(encoder=codec))")
         points, distributions = self.forward_maps(feats)
-        h, w = points.shape[-2:]
-        size = labels[0].new_tensor([w, h])
-        coords = torch.cat(labels) * size / (size - 1) * 2 - 1  # normalised -> [-1, 1] grid
+        coords = star_coordinates(batch_data_samples, points.shape[-2:], type(self).__name__)
         k = self.num_landmarks
         return dict(loss_kpt=self.loss_module(points, gt_heatmaps, weights),
                     loss_star=self.star_loss(distributions * points[:, :k], coords,

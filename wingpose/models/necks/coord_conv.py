@@ -9,7 +9,8 @@ from wingpose.registry import MODELS
 
 
 def coordinate_channels(x: Tensor, with_r: bool = False) -> Tensor:
-    """Channels x, y in [-1, 1] (and r = sqrt(x^2 + y^2)) of ``x``'s spatial grid.
+    """Channels x, y in [-1, 1] (and r = sqrt(x^2 + y^2) / sqrt(2), in [0, 1]) of ``x``'s
+    spatial grid; r is scaled by its maximum as in the AWing and STAR code (``AddCoordsTh``).
 
     Returns (N, 2, H, W), or (N, 3, H, W) with ``with_r``.
     """
@@ -17,21 +18,46 @@ def coordinate_channels(x: Tensor, with_r: bool = False) -> Tensor:
     grid = dict(dtype=x.dtype, device=x.device)
     ys = torch.linspace(-1, 1, h, **grid).view(1, 1, h, 1).expand(n, 1, h, w)
     xs = torch.linspace(-1, 1, w, **grid).view(1, 1, 1, w).expand(n, 1, h, w)
-    channels = [xs, ys] + ([torch.sqrt(xs.square() + ys.square())] if with_r else [])
+    channels = [xs, ys] + ([torch.sqrt((xs.square() + ys.square()) / 2)] if with_r else [])
     return torch.cat(channels, dim=1)
 
 
 class CoordConv2d(nn.Conv2d):
-    """A convolution that sees the normalised pixel coordinates as extra input channels."""
+    """A convolution that sees the normalised pixel coordinates as extra input channels.
+
+    With ``with_boundary`` (the boundary-aware CoordConv of the AWing paper, Sec. 4.3) it also
+    sees x and y masked to where a boundary map exceeds ``boundary_threshold``: two more
+    channels, zero everywhere else.
+
+    Args:
+        in_channels (int): Feature channels (the coordinate channels are added).
+        out_channels (int): Output channels.
+        kernel_size (int): Kernel size; padding keeps the size. Default: 1.
+        with_r (bool): Add the radius channel. Default: False.
+        with_boundary (bool): Add the boundary-masked x and y. Default: False.
+        boundary_threshold (float): Where a boundary counts as present. Default: 0.05.
+        **kwargs: Arguments of ``nn.Conv2d`` (stride, bias, ...).
+    """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 1,
-                 with_r: bool = False, **kwargs):
-        super().__init__(in_channels + 2 + with_r, out_channels, kernel_size,
-                         padding=kernel_size // 2, **kwargs)
+                 with_r: bool = False, with_boundary: bool = False,
+                 boundary_threshold: float = 0.05, **kwargs):
+        super().__init__(in_channels + 2 + with_r + 2 * with_boundary, out_channels,
+                         kernel_size, padding=kernel_size // 2, **kwargs)
         self.with_r = with_r
+        self.with_boundary = with_boundary
+        self.boundary_threshold = boundary_threshold
 
-    def forward(self, x: Tensor) -> Tensor:
-        return super().forward(torch.cat([x, coordinate_channels(x, self.with_r)], dim=1))
+    def forward(self, x: Tensor, boundary: Optional[Tensor] = None) -> Tensor:
+        """``x`` (N, C, H, W); ``boundary`` (N, 1, H, W), required iff ``with_boundary``."""
+        if self.with_boundary != (boundary is not None):
+            raise ValueError(f'CoordConv2d(with_boundary={self.with_boundary}) got '
+                             f'{"a" if boundary is not None else "no"} boundary map')
+        coords = coordinate_channels(x, self.with_r)
+        channels = [x, coords]
+        if boundary is not None:
+            channels.append(coords[:, :2] * (boundary > self.boundary_threshold).to(x.dtype))
+        return super().forward(torch.cat(channels, dim=1))
 
 
 @MODELS.register_module()

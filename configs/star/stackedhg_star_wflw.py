@@ -1,0 +1,18 @@
+# STAR (Zhou et al., CVPR 2023) on WFLW: the official 4-stack hourglass and recipe
+# (docs/recipes.md).
+_base_ = [
+    '../_base_/data/wflw.py', '../_base_/models/stackedhg_star.py',
+    '../_base_/schedules/star_adam.py'
+]
+model = dict(backbone=dict(num_keypoints=98), head=dict(out_channels=98, num_boundaries=9))
+train_dataloader = dict(batch_size={{_base_.train_batch_size}},
+                        dataset=dict(pipeline={{_base_.train_pipeline}}))
+val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
+test_dataloader = val_dataloader
+custom_hooks = [
+    dict(type='SyncBuffersHook'), dict(type='CheckFiniteLossHook'), {{_base_.ema_hook}}
+]
+# STAR's evaluation (`lib/metric`, `conf/alignment.py`): inter-ocular (60, 72); FR and AUC at
+# 0.10, AUC by Simpson's rule on a 1e-4 grid
+val_evaluator = dict(norms=['inter_ocular'], thr=0.10, auc_method='simpson')
+test_evaluator = val_evaluator
