@@ -15,7 +15,8 @@ from wingpose.models.necks import CoordConv2d
 
 # Parameters of the official networks, counted with sum(p.numel() for p in net.parameters())
 # on ZhenglinZhou/STAR `StackedHGNetV1(use_AAM=True, add_coord=True)` and
-# protossw512/AdaptiveWingLoss `FAN(4, num_landmarks=K)` (tools/analysis/compare_official_networks.py).
+# protossw512/AdaptiveWingLoss `FAN(4, num_landmarks=K)`
+# (tools/analysis/compare_official_networks.py prints them).
 # STAR's ResBlock builds a 1x1 skip conv even where its forward never uses it (in == out):
 # 3,700,864 such parameters are in the official count and not in wingpose's.
 OFFICIAL_STAR_PARAMETERS = {98: 17_177_332, 68: 17_069_572, 29: 16_925_892}

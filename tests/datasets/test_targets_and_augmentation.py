@@ -1,0 +1,142 @@
+"""STAR's point and edge targets, AWing's boundary map, and STAR's augmentations."""
+import numpy as np
+import pytest
+
+from wingpose.codecs import SoftArgmaxHeatmap
+from wingpose.datasets.layouts import STAR_EDGES
+from wingpose.datasets.transforms import (GenerateBoundaryHeatmaps, GenerateEdgeMaps, RandomBlur,
+                                          RandomGamma, RandomNoiseBlend,
+                                          RandomNormalBBoxTransform, RandomOcclusion,
+                                          boundary_curve, star_edge_maps)
+
+
+def test_star_point_targets_are_drawn_at_the_input_and_downsampled():
+    codec = SoftArgmaxHeatmap((256, 256), (64, 64), sigma=1.5, render_at_input=True)
+    encoded = codec.encode(np.array([[[102., 62.]]]))
+    heatmap = encoded['heatmaps'][0]
+    # bilinear x1/4 without corner alignment averages input pixels 4d+1 and 4d+2 per axis:
+    # heatmap pixel (row 15, col 25) <- input rows 61, 62 and columns 101, 102
+    near = (np.exp(-1 / (2 * 1.5**2)) + 1) / 2
+    assert heatmap[15, 25] == pytest.approx(near * near, rel=1e-5)
+    assert np.unravel_index(heatmap.argmax(), heatmap.shape) == (15, 25)
+    assert encoded['keypoint_labels'][0, 0] == pytest.approx([102 / 256, 62 / 256])
+    plain = SoftArgmaxHeatmap((256, 256), (64, 64), sigma=1.5).encode(np.array([[[102., 62.]]]))
+    assert plain['heatmaps'][0, 16, 26] == pytest.approx(1.)  # sigma in heatmap pixels
+
+
+def test_star_edge_maps_follow_the_curve():
+    # an open edge of four points on the line y = 102 (input pixels)
+    points = np.array([[40., 102.], [90., 102.], [140., 102.], [190., 102.]])
+    maps = star_edge_maps(points, [(False, (0, 1, 2, 3))], (256, 256), (64, 64))
+    assert maps.shape == (1, 64, 64) and maps.min() >= 0 and maps.max() <= 1
+    # bilinear x1/4 without antialiasing reads input rows 4d + 1 and 4d + 2: row 25 <- 101, 102
+    assert np.nonzero(maps[0].max(axis=1) > 0.05)[0].tolist() == [25]
+    columns = np.nonzero(maps[0].max(axis=0) > 0.05)[0]
+    assert columns.min() == 10 and columns.max() == 47  # x 40..190 -> (x - 1.5) / 4
+    # ... so a one-pixel line between those rows vanishes, as in STAR's encoder
+    shifted = star_edge_maps(points - [0, 2], [(False, (0, 1, 2, 3))], (256, 256), (64, 64))
+    assert shifted.max() == 0
+    # a closed edge is a loop with an empty inside
+    square = np.array([[62., 62.], [190., 62.], [190., 190.], [62., 190.]])
+    loop = star_edge_maps(square, [(True, (0, 1, 2, 3))], (256, 256), (64, 64))[0]
+    assert loop[32, 32] == 0 and loop.max() > 0.2
+
+
+def test_generate_edge_maps_transform():
+    rng = np.random.default_rng(0)
+    results = dict(heatmaps=np.zeros((98, 64, 64), np.float32), input_size=(256, 256),
+                   keypoint_weights=np.zeros((1, 98), np.float32),
+                   transformed_keypoints=rng.uniform(40, 216, (1, 98, 2)))
+    out = GenerateEdgeMaps()(dict(results))
+    assert out['heatmaps'].shape == (98 + 9, 64, 64)
+    expected = star_edge_maps(results['transformed_keypoints'][0], STAR_EDGES['wflw'],
+                              (256, 256), (64, 64))
+    assert np.array_equal(out['heatmaps'][98:], expected)
+    assert out['keypoint_weights'][0, 98:].tolist() == [1.] * 9  # STAR ignores visibility
+    with pytest.raises(ValueError, match='an edge uses landmark 95 but the heatmaps have 68'):
+        GenerateEdgeMaps('wflw')(dict(results, heatmaps=np.zeros((68, 64, 64), np.float32)))
+    with pytest.raises(KeyError, match='after TopdownAffine and GenerateTarget'):
+        GenerateEdgeMaps()(dict(img=np.zeros((4, 4, 3))))
+
+
+def test_boundary_curve_is_the_interpolating_spline():
+    # three points on y = x^2 / 10 with equal chords: the degree-2 interpolant, in the
+    # chord-length parameter, has x linear and is that parabola
+    points = np.array([[-10., 10.], [0., 0.], [10., 10.]])
+    curve = boundary_curve(points)
+    assert np.allclose(curve[[0, -1]], points[[0, -1]])
+    assert np.allclose(curve[:, 1], curve[:, 0]**2 / 10, atol=1e-6)
+    # repeated neighbours are dropped; one point stays a point
+    assert np.allclose(boundary_curve(np.array([[3., 4.], [3., 4.]])), [[3., 4.]])
+
+
+def test_awing_single_boundary_map_is_the_maximum_over_the_boundaries():
+    rng = np.random.default_rng(0)
+    results = dict(heatmaps=np.zeros((68, 64, 64), np.float32), input_size=(256, 256),
+                   keypoint_weights=np.ones((1, 68), np.float32),
+                   transformed_keypoints=rng.uniform(40, 216, (1, 68, 2)),
+                   keypoints_visible=np.ones((1, 68)))
+    results['keypoints_visible'][0, 40] = 0
+    separate = GenerateBoundaryHeatmaps()(dict(results))
+    merged = GenerateBoundaryHeatmaps(merge=True)(dict(results))
+    assert merged['heatmaps'].shape == (69, 64, 64)
+    assert np.array_equal(merged['heatmaps'][68], separate['heatmaps'][68:].max(axis=0))
+    assert merged['keypoint_weights'][0, 68] == 1 and separate['keypoint_weights'].sum() < 81
+    cofw = GenerateBoundaryHeatmaps(merge=True)(dict(
+        results, heatmaps=np.zeros((29, 64, 64), np.float32),
+        transformed_keypoints=results['transformed_keypoints'][:, :29],
+        keypoint_weights=np.ones((1, 29), np.float32)))
+    assert cofw['heatmaps'].shape == (30, 64, 64) and cofw['heatmaps'][29].max() == 1
+
+
+def image(seed=0):
+    return np.random.default_rng(seed).integers(0, 256, (64, 48, 3), dtype=np.uint8)
+
+
+def test_texture_transforms_at_probability_zero_leave_the_image():
+    for transform in (RandomOcclusion(prob=0), RandomBlur(prob=0), RandomGamma(prob=0),
+                      RandomNoiseBlend(prob=0)):
+        img = image()
+        assert np.array_equal(transform(dict(img=img.copy()))['img'], img)
+
+
+def test_texture_transforms_do_what_they_say():
+    np.random.seed(0)
+    for _ in range(20):
+        img = image()
+        occluded = RandomOcclusion(prob=1)(dict(img=img.copy()))['img']
+        black = np.nonzero(np.all(occluded == 0, axis=2) & np.any(img != 0, axis=2))
+        rows, cols = black
+        assert len(rows) > 0  # a rectangle, at most 0.4 of the height and width each
+        assert rows.max() - rows.min() + 1 <= 0.4 * 64 + 2
+        assert cols.max() - cols.min() + 1 <= 0.5 * 48 + 2
+        assert len(rows) == (rows.max() - rows.min() + 1) * (cols.max() - cols.min() + 1)
+        gamma = RandomGamma(prob=1)(dict(img=img.copy()))['img']
+        assert gamma.dtype == np.uint8 and gamma[img == 255].min() == 255
+        assert gamma[img == 0].max() == 0
+        # monotonic: the order of the pixel values is kept (up to rounding ties)
+        order = np.argsort(img.ravel(), kind='stable')
+        assert np.all(np.diff(gamma.ravel()[order].astype(int)) >= 0)
+        noisy = RandomNoiseBlend(prob=1, max_alpha=0.5)(dict(img=img.copy()))['img']
+        assert np.abs(noisy.astype(int) - img).max() <= 0.5 * 255 + 1
+    flat = np.full((64, 48, 3), 77, np.uint8)
+    for kind in ('box', 'gaussian'):
+        blurred = RandomBlur(prob=1, max_ratio=0.5, kind=kind)(dict(img=flat.copy()))['img']
+        assert np.array_equal(blurred, flat)
+    with pytest.raises(ValueError, match="kind must be 'box' or 'gaussian', got 'median'"):
+        RandomBlur(kind='median')
+    with pytest.raises(ValueError, match='RandomGamma: prob must be in \\[0, 1\\], got 2'):
+        RandomGamma(prob=2)
+
+
+def test_normal_bbox_transform_draws_untruncated_normals():
+    np.random.seed(0)
+    transform = RandomNormalBBoxTransform(shift_sigma=0.05, scale_sigma=0.1, rotate_sigma=18.)
+    offsets, scales, rotations = transform._get_transform_params.__wrapped__(transform, 20000)
+    assert rotations.std() == pytest.approx(18., rel=0.03)
+    assert np.abs(rotations).max() > 2 * 18  # not truncated at one sigma as MMPose's
+    assert offsets.std() == pytest.approx(0.05, rel=0.03)
+    assert (1 / scales).std() == pytest.approx(0.1, rel=0.03)  # the zoom is N(1, 0.1)
+    results = dict(bbox_center=np.array([[50., 60.]]), bbox_scale=np.array([[100., 100.]]))
+    out = transform(results)
+    assert out['bbox_rotation'].shape == (1, ) and out['bbox_scale'].shape == (1, 2)
