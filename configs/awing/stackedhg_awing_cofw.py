@@ -11,5 +11,4 @@ val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
 test_dataloader = val_dataloader
 # AWing's evaluation (`utils.fan_NME` for 29 points): inter-pupil (16, 17); FR and AUC at 0.10
 val_evaluator = dict(norms=['inter_pupil', 'inter_ocular'], thr=0.10)
-default_hooks = dict(checkpoint=dict(save_best='NME_inter_pupil'))
 test_evaluator = val_evaluator

@@ -15,5 +15,4 @@ custom_hooks = [
 # STAR's evaluation (`lib/metric`, `conf/alignment.py`): inter-pupil (16, 17) by default, the
 # paper also reports inter-ocular; FR and AUC at 0.10, AUC by Simpson's rule on a 1e-4 grid
 val_evaluator = dict(norms=['inter_pupil', 'inter_ocular'], thr=0.10, auc_method='simpson')
-default_hooks = dict(checkpoint=dict(save_best='NME_inter_pupil'))
 test_evaluator = val_evaluator

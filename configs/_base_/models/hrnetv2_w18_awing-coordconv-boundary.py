@@ -8,7 +8,7 @@ model = dict(
               with_r=True, pre=dict(type='FeatureMapProcessor', concat=True)),
     head=dict(type='BoundaryHeatmapHead', num_boundaries=13))
 
-codec = dict(type='MSRAHeatmap', input_size=(256, 256), heatmap_size=(64, 64), sigma=1.5)
+codec = dict(type='MSRAHeatmap', input_size=(256, 256), heatmap_size=(64, 64), sigma=2.)
 train_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale'),

@@ -1,10 +1,12 @@
 # HRNetV2-W18 with the official STAR recipe (Zhou et al., CVPR 2023): STAR (x1) on heatmaps
 # that are instance-normalised distributions gated by sigmoid point maps, the point maps
 # trained by AWing with the weighted loss map (x10); soft-argmax decoding. The
-# SoftArgmaxHeatmap codec encodes the heatmaps and the coordinate labels STAR needs.
+# SoftArgmaxHeatmap codec encodes the heatmaps and the coordinate labels STAR needs, with
+# STAR's targets (sigma 1.5 drawn at 256, downsampled to 64: about 0.375 heatmap pixels).
 _base_ = ['./hrnetv2_w18_awing.py']
 
-codec = dict(type='SoftArgmaxHeatmap', input_size=(256, 256), heatmap_size=(64, 64), sigma=1.5)
+codec = dict(type='SoftArgmaxHeatmap', input_size=(256, 256), heatmap_size=(64, 64), sigma=1.5,
+             render_at_input=True)
 model = dict(head=dict(
     type='STARHeatmapHead',
     loss=dict(type='AdaptiveWingLoss', use_weight_map=True, loss_weight=10.),
