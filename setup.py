@@ -32,7 +32,8 @@ setup(
     'face-alignment metrics for MMPose 1.x',
     packages=find_packages(include=['wingpose', 'wingpose.*']),
     package_data={'wingpose': ['datasets/synthetic/*.txt', '.mim/model-index.yml',
-                               '.mim/configs/**/*.py', '.mim/configs/**/*.md']},
+                               '.mim/configs/**/*.py', '.mim/configs/**/*.md',
+                               '.mim/configs/*.yml']},
     python_requires='>=3.8',
     # torch first (build.txt, without the build tools), then what mmcv, mmengine and mmpose need
     install_requires=[r for r in pinned('build.txt') if r.startswith('torch')]
