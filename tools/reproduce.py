@@ -71,6 +71,11 @@ HEATMAP_METHODS = [
     Method('AWing', SYNTH + 'hrnetv2-w18-small_awing-nomap_synthface.py'),
     Method('AWing + map', SYNTH + 'hrnetv2-w18-small_awing_synthface.py'),
     Method('AWing + map + STAR', SYNTH + 'hrnetv2-w18-small_awing-star_synthface.py')]
+# STAR's own network, reduced for CPU (2 stacks of depth 3, 64 channels, 128x128 input, batch
+# 16; the configs list what is kept), trained with STAR and with AWing alone, same budget
+HOURGLASS_METHODS = [
+    Method('STAR hourglass, AWing alone', SYNTH + 'stackedhg-small_awing-only_synthface.py'),
+    Method('STAR hourglass, AWing + STAR', SYNTH + 'stackedhg-small_star_synthface.py')]
 # HRNet is ~10x slower than CNN6 per image on CPU: 4 epochs
 HRNET_SCHEDULE = ['train_cfg.max_epochs=4', 'train_cfg.val_interval=4', 'param_scheduler.0.end=4']
 EPOCHS_8 = ('train_cfg.max_epochs=8', 'train_cfg.val_interval=8', 'param_scheduler.0.end=8')
@@ -100,6 +105,9 @@ STUDIES = OrderedDict(
                        CNN6_SCHEDULE),
     heatmap=Study('Heatmap regression (HRNetV2-W18, reduced): MSE vs AWing vs AWing + weighted '
                   'map vs AWing + STAR', HEATMAP_METHODS, HRNET_SCHEDULE),
+    heatmap_hourglass=Study('Heatmap regression on STAR\'s network (its hourglass with point and '
+                            'edge maps, reduced): AWing alone vs AWing + STAR',
+                            HOURGLASS_METHODS, HRNET_SCHEDULE),
     # Wing did not beat L1 in the loss study: vary what the issue names (w/epsilon scale,
     # learning rate, epochs), first seed only for the CPU budget.
     wing_vs_l1=Study('Investigation: Wing vs L1 on CNN6 under other w/epsilon scales, learning '
@@ -340,6 +348,8 @@ def verdicts(all_results: Dict[str, Dict[str, List[dict]]]) -> List[str]:
     claim('heatmap', 'AWing beats MSE (AWing paper)', 'AWing', 'MSE')
     claim('heatmap', 'the weighted loss map helps AWing (AWing paper)', 'AWing + map', 'AWing')
     claim('heatmap', 'STAR helps AWing + map (STAR paper)', 'AWing + map + STAR', 'AWing + map')
+    claim('heatmap_hourglass', 'STAR helps AWing on STAR\'s own network (STAR paper)',
+          'STAR hourglass, AWing + STAR', 'STAR hourglass, AWing alone')
     for wing, l1 in (('Wing (w=5, eps=1)', 'L1'), ('Wing (w=20, eps=4)', 'L1'),
                      ('Wing, lr 3e-4', 'L1, lr 3e-4'), ('Wing, 60 epochs', 'L1, 60 epochs')):
         claim('wing_vs_l1', f'investigation: {wing} beats {l1}', wing, l1,

@@ -166,3 +166,22 @@ def test_stacked_hourglass_trains_and_its_gradients_reach_the_stem():
     out[0].sum().backward()
     assert net.stem[0].weight.grad.abs().sum() > 0
     assert all(p.grad is None for p in net.out_points[1].parameters())
+
+
+def test_star_layout_trained_without_star():
+    """STAR's network with AWing on its gated heatmaps instead of STAR (the study's baseline)."""
+    init_default_scope('wingpose')
+    torch.manual_seed(0)
+    k, e = 3, 2
+    head = StackedHeatmapHead(out_channels=k, num_boundaries=e, stack_weights=(0.5, 1.),
+                              loss=dict(type='AdaptiveWingLoss'),
+                              heatmap_loss=dict(type='AdaptiveWingLoss', use_weight_map=True))
+    stacks = tuple(torch.rand(1, 2 * k + e, 8, 8) for _ in range(2))
+    targets, weights = torch.rand(1, k + e, 8, 8), torch.ones(1, k + e)
+    losses = head.loss(stacks, samples_for(targets, weights))  # no keypoint_labels needed
+    assert sorted(losses) == ['loss_heatmap_0', 'loss_heatmap_1', 'loss_kpt_0', 'loss_kpt_1']
+    awing, mapped = AdaptiveWingLoss(), AdaptiveWingLoss(use_weight_map=True)
+    assert losses['loss_heatmap_0'] == pytest.approx(
+        0.5 * mapped(stacks[0][:, :k], targets[:, :k], weights[:, :k]).item())
+    assert losses['loss_kpt_1'] == pytest.approx(
+        awing(stacks[1][:, k:], targets, weights).item())

@@ -29,11 +29,13 @@ def test_reproduce_quick(tmp_path):
     # each run's time is recorded with its result and summed once per run (heatmap_8ep reuses
     # the heatmap study's runs at --quick's single epoch)
     assert re.search(rf'\({trained} runs, \d+ min on 2 CPU cores\)', text)
-    for study in ('loss', 'pdb', 'architecture', 'heatmap', 'wing_vs_l1',
+    for study in ('loss', 'pdb', 'architecture', 'heatmap', 'heatmap_hourglass', 'wing_vs_l1',
                   'cnn7_vs_cnn6', 'heatmap_8ep'):
         assert (out / f'ced_{study}.png').stat().st_size > 1000
-    assert text.count('| method | NME io (full) |') == 7
+    assert text.count('| method | NME io (full) |') == 8
     assert '| AWing + map + STAR |' in text and '## The papers\' claims, checked' in text
+    assert '| STAR hourglass, AWing + STAR |' in text
+    assert "STAR helps AWing on STAR's own network (STAR paper)" in text
     # a variant of a config runs in its own work dir, with its options in the report
     assert (tmp_path / 'runs' / 'cnn6_wing_synthface' / '1ep-w5-eps1' / 'seed0' /
             'result.json').exists()

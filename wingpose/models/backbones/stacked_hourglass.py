@@ -140,6 +140,7 @@ class StackedHourglassNet(BaseBackbone):
             raise ValueError(f'num_stacks and depth must be >= 1, got {num_stacks}, {depth}')
         Block = BLOCKS[block]
         self.num_stacks = num_stacks
+        self.channels = channels
         self.stem = nn.Sequential(
             CoordConv2d(3, 64, 7, with_r=True, stride=2), nn.BatchNorm2d(64), nn.ReLU(),
             Block(64, 128), POOLS[pool](2, 2), Block(128, 128), Block(128, channels))
@@ -187,9 +188,8 @@ class AWingHourglassNet(StackedHourglassNet):
     def __init__(self, num_keypoints: int, **kwargs):
         super().__init__([num_keypoints + 1], block='hierarchical', pool='avg', **kwargs)
         self.num_keypoints = num_keypoints
-        channels = self.features[0][1].out_channels
         self.out_maps = nn.ModuleList(
-            conv1x1(channels, num_keypoints + 1) for _ in range(self.num_stacks))
+            conv1x1(self.channels, num_keypoints + 1) for _ in range(self.num_stacks))
 
     def predict(self, stack: int, feature: Tensor) -> Tuple[Tensor, List[Tensor], Tensor]:
         maps = self.out_maps[stack](feature)
@@ -229,9 +229,8 @@ class STARHourglassNet(StackedHourglassNet):
                          pool='max', **kwargs)
         self.num_keypoints = num_keypoints
         self.num_edges = num_edges
-        channels = self.features[0][1].out_channels
         self.out_distributions, self.out_points, self.out_edges = (
-            nn.ModuleList(conv1x1(channels, c) for _ in range(self.num_stacks))
+            nn.ModuleList(conv1x1(self.channels, c) for _ in range(self.num_stacks))
             for c in (num_keypoints, num_keypoints, num_edges))
         incidence, bias = edge_incidence(edges, num_keypoints)
         self.register_buffer('edge_incidence', incidence[..., None, None], persistent=False)

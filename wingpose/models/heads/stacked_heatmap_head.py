@@ -15,16 +15,18 @@ class StackedHeatmapHead(HeatmapHead):
     """Losses over every stack of a stacked hourglass backbone, prediction from the last.
 
     The backbone (``AWingHourglassNet`` or ``STARHourglassNet``) returns one tensor per stack.
-    With ``star_loss`` (STAR's layout, ``cat(H, P, E)``) the first K channels are heatmaps
-    trained by STAR on the coordinates and the rest are the maps trained against the targets;
-    without it (AWing's layout) all channels are trained against the targets and the first K
-    are the heatmaps. The targets are the K landmark heatmaps (the codec) followed by
+    With ``star_loss`` or ``heatmap_loss`` (STAR's layout, ``cat(H, P, E)``) the first K
+    channels are heatmaps ``H``, trained by STAR on the coordinates or by ``heatmap_loss``
+    against the landmark targets, and the rest are the maps trained against the targets;
+    without either (AWing's layout) all channels are trained against the targets and the first
+    K are the heatmaps. The targets are the K landmark heatmaps (the codec) followed by
     ``num_boundaries`` boundary or edge maps (``GenerateBoundaryHeatmaps`` or
     ``GenerateEdgeMaps``). Stack ``s`` weighs ``stack_weights[s]``; per stack::
 
         loss_kpt_s      = w_s * loss(landmark maps, landmark targets)
         loss_boundary_s = w_s * boundary_loss(boundary maps, boundary targets)
         loss_star_s     = w_s * star_loss(H, coordinates)
+        loss_heatmap_s  = w_s * heatmap_loss(H, landmark targets)
 
     With ``boundary_loss=None`` the boundary maps are part of ``loss_kpt_s`` (one average over
     K + B channels). STAR's official weights are ``stack_weights=(1/8, 1/4, 1/2, 1)``, AWing
@@ -41,13 +43,16 @@ class StackedHeatmapHead(HeatmapHead):
             ``boundary_loss``).
         boundary_loss (dict, optional): Loss of the boundary maps.
         star_loss (dict, optional): STAR loss on the heatmaps; selects STAR's layout.
+        heatmap_loss (dict, optional): A loss of the heatmaps against the landmark targets
+            (e.g. AWing, to train STAR's network without STAR); selects STAR's layout.
         decoder (dict, optional): The codec.
     """
 
     def __init__(self, out_channels: int, num_boundaries: int,
                  stack_weights: Sequence[float], loss: ConfigType,
                  boundary_loss: OptConfigType = None, star_loss: OptConfigType = None,
-                 decoder: OptConfigType = None, init_cfg: OptConfigType = None):
+                 heatmap_loss: OptConfigType = None, decoder: OptConfigType = None,
+                 init_cfg: OptConfigType = None):
         super().__init__(in_channels=out_channels, out_channels=out_channels,
                          deconv_out_channels=None, final_layer=None, loss=loss,
                          decoder=decoder, init_cfg=init_cfg)
@@ -55,6 +60,8 @@ class StackedHeatmapHead(HeatmapHead):
         self.stack_weights = tuple(float(w) for w in stack_weights)
         self.boundary_loss = MODELS.build(boundary_loss) if boundary_loss else None
         self.star_loss = MODELS.build(star_loss) if star_loss else None
+        self.heatmap_loss = MODELS.build(heatmap_loss) if heatmap_loss else None
+        self.gated = bool(star_loss or heatmap_loss)
 
     def forward(self, feats: Tuple[Tensor, ...]) -> Tensor:
         """The last stack's landmark heatmaps, (N, K, H, W)."""
@@ -66,10 +73,10 @@ class StackedHeatmapHead(HeatmapHead):
         if len(feats) != len(self.stack_weights):
             raise ValueError(f'{type(self).__name__} has {len(self.stack_weights)} '
                              f'stack_weights but the backbone returned {len(feats)} stacks')
-        expected = (2 * k + b) if self.star_loss else (k + b)
+        expected = (2 * k + b) if self.gated else (k + b)
         if feats[0].shape[1] != expected:
             raise ValueError(f'{type(self).__name__} expects {expected} channels per stack '
-                             f'(K={k}, B={b}, STAR layout: {self.star_loss is not None}), got '
+                             f'(K={k}, B={b}, STAR layout: {self.gated}), got '
                              f'{feats[0].shape[1]}')
         heatmaps = torch.stack([d.gt_fields.heatmaps for d in batch_data_samples])
         weights = torch.cat([d.gt_instance_labels.keypoint_weights for d in batch_data_samples])
@@ -83,7 +90,8 @@ class StackedHeatmapHead(HeatmapHead):
 
     def loss(self, feats: Tuple[Tensor, ...], batch_data_samples: OptSampleList,
              train_cfg: ConfigType = {}) -> dict:
-        """Per-stack ``loss_kpt_s``, ``loss_boundary_s`` and ``loss_star_s`` (s = 0, 1, ...)."""
+        """Per-stack ``loss_kpt_s``, ``loss_boundary_s``, ``loss_star_s`` and
+        ``loss_heatmap_s`` (s = 0, 1, ...), those configured."""
         targets, weights = self._targets(feats, batch_data_samples)
         k = self.out_channels
         coords = (star_coordinates(batch_data_samples, feats[0].shape[-2:], type(self).__name__)
@@ -93,6 +101,10 @@ class StackedHeatmapHead(HeatmapHead):
             if self.star_loss:
                 losses[f'loss_star_{s}'] = stack_weight * self.star_loss(
                     maps[:, :k], coords, weights[:, :k])
+            if self.heatmap_loss:
+                losses[f'loss_heatmap_{s}'] = stack_weight * self.heatmap_loss(
+                    maps[:, :k], targets[:, :k], weights[:, :k])
+            if self.gated:
                 maps = maps[:, k:]
             if self.boundary_loss:
                 losses[f'loss_kpt_{s}'] = stack_weight * self.loss_module(
