@@ -110,3 +110,73 @@ def test_bad_arguments():
         balance(np.ones(3), num_bins=0)
     with pytest.raises(ValueError, match=r'component must be in \[0, 4\)'):
         pose_projection(np.zeros((4, 19, 2)), np.zeros((19, 2)), component=7)
+
+
+def synthetic_shapes(layout, count=400, seed=0):
+    """Synthetic faces (the embedded benchmark's geometry) with their yaw; 68 or 19 points,
+    the 19 with AFLW's self-occlusion (hidden points not annotated)."""
+    from wingpose.datasets.synthetic.geometry import (project, rotation, sample_face,
+                                                      self_visible, to_aflw19)
+    rng = np.random.default_rng(seed)
+    shapes, weights, yaws = [], [], []
+    for _ in range(count):
+        face = sample_face(rng, yaw_scale=25.)
+        rot = rotation(face.yaw, face.pitch, face.roll)
+        points, visible = project(face.shape, rot, np.array([128., 128.]), 60.), \
+            self_visible(face.shape, rot)
+        if layout == 19:
+            points, visible = to_aflw19(points, visible)
+        else:
+            visible = np.ones(68, bool)  # 300W labels every point
+        shapes.append(points)
+        weights.append(visible.astype(float))
+        yaws.append(face.yaw)
+    return np.array(shapes), np.array(weights), np.array(yaws)
+
+
+@pytest.mark.parametrize('layout,metainfo', [(68, 'configs/_base_/datasets/300w.py'),
+                                             (19, 'configs/_base_/datasets/aflw.py')])
+def test_auto_component_is_the_one_that_mirroring_negates(layout, metainfo):
+    from wingpose.datasets import FaceLandmarkDataset
+    from wingpose.datasets.pose_balancing import mirror_correlations, principal_scores
+    flip_indices = FaceLandmarkDataset._load_metainfo(dict(from_file=metainfo))['flip_indices']
+    shapes, weights, yaws = synthetic_shapes(layout)
+    aligned, mean = procrustes_align(shapes, weights, reflection=True)
+    correlations = mirror_correlations(aligned, mean, weights, flip_indices)
+    chosen = int(np.argmin(correlations))
+    assert correlations[chosen] < -0.8
+    # it is the yaw: its signed scores follow the yaw (|scores| less so for 19 points, whose
+    # hidden points add no deviation at large yaws)
+    scores, _ = principal_scores(aligned, mean, weights)
+    assert abs(np.corrcoef(scores[:, chosen], yaws)[0, 1]) > 0.8
+    assert all(abs(np.corrcoef(scores[:, c], yaws)[0, 1]) < 0.3
+               for c in range(5) if c != chosen)
+    with pytest.raises(ValueError, match='flip_indices must be a permutation of the'):
+        mirror_correlations(aligned, mean, weights, flip_indices[:-1])
+
+
+class PoseDataset(BaseDataset):
+    METAINFO = dict(flip_indices=[])
+
+    def __init__(self, layout, **kwargs):
+        self.layout = layout
+        super().__init__(**kwargs)
+
+    def load_data_list(self):
+        shapes, weights, _ = synthetic_shapes(self.layout, count=200)
+        return [dict(keypoints=s[None], keypoints_visible=w[None])
+                for s, w in zip(shapes, weights)]
+
+
+def test_wrapper_chooses_the_component_and_says_so():
+    from wingpose.datasets import FaceLandmarkDataset
+    flip = FaceLandmarkDataset._load_metainfo(
+        dict(from_file='configs/_base_/datasets/300w.py'))['flip_indices']
+    dataset = PoseBalancedDataset(PoseDataset(68, metainfo=dict(flip_indices=flip)),
+                                  component='auto')
+    assert dataset.mirror_correlation < -0.8
+    assert dataset.pose_component in range(5)
+    with pytest.raises(ValueError, match="needs the dataset's flip_indices"):
+        PoseBalancedDataset(PoseDataset(68), component='auto')
+    with pytest.raises(ValueError, match="component must be an index, None or 'auto'"):
+        PoseBalancedDataset(PoseDataset(68), component='yaw')

@@ -6,7 +6,8 @@ from mmengine.dataset import BaseDataset, ClassBalancedDataset
 from mmengine.logging import print_log
 
 from wingpose.registry import DATASETS
-from .pose_balancing import Balancing, balance, pose_projection, procrustes_align
+from .pose_balancing import (Balancing, balance, mirror_correlations, pose_projection,
+                             procrustes_align)
 
 # The pose component (0-based) per dataset_name: the Wing paper uses the second for AFLW-19.
 POSE_COMPONENT = {'aflw': 1}
@@ -26,8 +27,12 @@ class PoseBalancedDataset(ClassBalancedDataset):
     Args:
         dataset (dict | BaseDataset): The dataset to balance.
         num_bins (int): Histogram bins K. Default: 9.
-        component (int, optional): 0-based principal component holding the pose; None takes
-            the preset for the inner dataset's ``dataset_name`` (``aflw``: 1, others: 0).
+        component (int | str, optional): 0-based principal component holding the pose; None
+            takes the preset for the inner dataset's ``dataset_name`` (``aflw``: 1, others:
+            0); ``'auto'`` the component, of the first five, whose scores change sign when the
+            shapes are mirrored (the most negative mirror correlation,
+            :func:`~wingpose.datasets.pose_balancing.mirror_correlations`, with the dataset's
+            ``flip_indices``): yaw is antisymmetric under a horizontal flip.
         target (int, optional): Aim every bin at this many samples instead of the largest
             bin's count.
         reflection (bool): Allow reflections in the Procrustes alignment (the official code
@@ -36,22 +41,28 @@ class PoseBalancedDataset(ClassBalancedDataset):
 
     Attributes:
         balancing (Balancing): bins, repeats and the histograms before and after.
+        pose_component (int): The component used.
+        mirror_correlation (float): Its mirror correlation (``component='auto'`` only).
     """
 
     def __init__(self,
                  dataset: Union[BaseDataset, dict],
                  num_bins: int = 9,
-                 component: Optional[int] = None,
+                 component: Optional[Union[int, str]] = None,
                  target: Optional[int] = None,
                  reflection: bool = True,
                  lazy_init: bool = False):
         if num_bins < 1:
             raise ValueError(f'num_bins must be >= 1, got {num_bins}')
+        if isinstance(component, str) and component != 'auto':
+            raise ValueError(f"component must be an index, None or 'auto', got {component!r}")
         self.num_bins = num_bins
         self.component = component
         self.target = target
         self.reflection = reflection
         self.balancing: Optional[Balancing] = None
+        self.pose_component: Optional[int] = None
+        self.mirror_correlation: Optional[float] = None
         super().__init__(dataset, oversample_thr=0., lazy_init=lazy_init)
 
     def _get_repeat_factors(self, dataset: BaseDataset, repeat_thr: float) -> List[int]:
@@ -62,14 +73,28 @@ class PoseBalancedDataset(ClassBalancedDataset):
             shapes.append(np.asarray(info['keypoints'], dtype=np.float64).reshape(-1, 2))
             weights.append(np.asarray(info['keypoints_visible']).reshape(-1))
         shapes, weights = np.stack(shapes), np.stack(weights)
-        component = self.component if self.component is not None else POSE_COMPONENT.get(
-            self.metainfo.get('dataset_name'), 0)
         aligned, mean = procrustes_align(shapes, weights, reflection=self.reflection)
+        choice = ''
+        if self.component == 'auto':
+            flip_indices = self.metainfo.get('flip_indices')
+            if not flip_indices:
+                raise ValueError("PoseBalancedDataset(component='auto') needs the dataset's "
+                                 'flip_indices (its metainfo has none)')
+            correlations = mirror_correlations(aligned, mean, weights, flip_indices)
+            component = int(np.argmin(correlations))
+            self.mirror_correlation = float(correlations[component])
+            choice = (f', chosen: mirror correlations '
+                      f'{np.round(correlations, 2).tolist()}')
+        elif self.component is not None:
+            component = self.component
+        else:
+            component = POSE_COMPONENT.get(self.metainfo.get('dataset_name'), 0)
+        self.pose_component = component
         scores = pose_projection(aligned, mean, weights, component)
         self.balancing = balance(scores, self.num_bins, self.target)
         print_log(
             f'PoseBalancedDataset: {len(shapes)} -> {int(self.balancing.repeats.sum())} samples '
-            f'(component {component}, {self.num_bins} bins)\n'
+            f'(component {component}{choice}, {self.num_bins} bins)\n'
             f'  histogram before: {self.balancing.counts_before.tolist()}\n'
             f'  histogram after:  {self.balancing.counts_after.tolist()}', logger='current')
         return self.balancing.repeats.tolist()

@@ -7,7 +7,7 @@ bin by ``round(max_count / count)``. Invisible keypoints (weight 0) take no part
 alignment and add no deviation to the PCA.
 """
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -77,22 +77,60 @@ def procrustes_align(shapes: np.ndarray, weights: Optional[np.ndarray] = None,
     return _similarity_to(shapes, weights, mean, reflection), mean
 
 
-def pose_projection(aligned: np.ndarray, mean: np.ndarray, weights: Optional[np.ndarray] = None,
-                    component: int = 0) -> np.ndarray:
-    """|projection| of each aligned shape's deviation from the mean on a principal component.
+def principal_scores(aligned: np.ndarray, mean: np.ndarray,
+                     weights: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
+    """Signed projections (N, C) of each aligned shape's deviation from the mean on the
+    principal components of the deviations, and the components (C, 2K).
 
     Invisible keypoints get the mean's position, so they add no deviation.
     """
-    deviation = aligned - mean
+    flat = _deviations(aligned, mean, weights)
+    _, _, vt = np.linalg.svd(flat - flat.mean(axis=0), full_matrices=False)
+    return flat @ vt.T, vt
+
+
+def _deviations(shapes: np.ndarray, mean: np.ndarray,
+                weights: Optional[np.ndarray]) -> np.ndarray:
+    deviation = shapes - mean
     if weights is not None:
         deviation = deviation * (np.asarray(weights) > 0)[..., None]
-    flat = deviation.reshape(len(aligned), -1)
-    num_components = min(flat.shape)
-    if not 0 <= component < num_components:
-        raise ValueError(f'component must be in [0, {num_components}) for {flat.shape[0]} '
-                         f'shapes of {flat.shape[1] // 2} keypoints, got {component}')
-    _, _, vt = np.linalg.svd(flat - flat.mean(axis=0), full_matrices=False)
-    return np.abs(flat @ vt[component])
+    return deviation.reshape(len(shapes), -1)
+
+
+def pose_projection(aligned: np.ndarray, mean: np.ndarray, weights: Optional[np.ndarray] = None,
+                    component: int = 0) -> np.ndarray:
+    """|projection| of each aligned shape's deviation from the mean on a principal component."""
+    scores, _ = principal_scores(aligned, mean, weights)
+    if not 0 <= component < scores.shape[1]:
+        raise ValueError(f'component must be in [0, {scores.shape[1]}) for {len(aligned)} '
+                         f'shapes of {aligned.shape[1]} keypoints, got {component}')
+    return np.abs(scores[:, component])
+
+
+def mirror_correlations(aligned: np.ndarray, mean: np.ndarray, weights: Optional[np.ndarray],
+                        flip_indices: Sequence[int], num_components: int = 5) -> np.ndarray:
+    """Per principal component, the correlation of the shapes' scores with their mirror
+    images' scores (x negated, left and right keypoints swapped by ``flip_indices``, fitted to
+    the mean by a similarity). Yaw is antisymmetric under a horizontal flip: its component
+    scores about -1; a symmetric component (e.g. pitch, mouth opening) about +1.
+
+    Returns:
+        np.ndarray: (min(num_components, C), ) correlations.
+    """
+    flip_indices = np.asarray(flip_indices)
+    if sorted(flip_indices.tolist()) != list(range(aligned.shape[1])):
+        raise ValueError(f'flip_indices must be a permutation of the {aligned.shape[1]} '
+                         f'keypoints, got {flip_indices.tolist()}')
+    weights = np.ones(aligned.shape[:2]) if weights is None else \
+        (np.asarray(weights) > 0).astype(np.float64)
+    scores, vt = principal_scores(aligned, mean, weights)
+    mirrored = aligned[:, flip_indices] * [-1., 1.]
+    mirrored_weights = weights[:, flip_indices]
+    mirrored = _similarity_to(mirrored, mirrored_weights, mean, reflection=False)
+    mirrored_scores = _deviations(mirrored, mean, mirrored_weights) @ vt.T
+    count = min(num_components, scores.shape[1])
+    return np.array([np.corrcoef(scores[:, c], mirrored_scores[:, c])[0, 1]
+                     for c in range(count)])
 
 
 @dataclass
