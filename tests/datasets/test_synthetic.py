@@ -34,24 +34,34 @@ def test_landmarks_inside_the_image_and_layouts(synthface):
             seen = points[points[:, 2] == 2]
             assert (seen[:, :2] >= 0).all() and (seen[:, :2] < image['width']).all()
             assert ann['scale'] == pytest.approx(max(ann['bbox'][2:]) / 200)
-    # the tags say what they mean: frontal = all 19 AFLW points annotated (AFLW's
-    # definition), large_pose = |yaw| >= 45 degrees; both layouts carry the same tags
+    # the tags say what they mean: one yaw band per face in both layouts; frontal = all 19
+    # AFLW points annotated (AFLW's definition), in the 19-point set only
     train19 = load(synthface, 19, 'train')['annotations']
     train68 = load(synthface, 68, 'train')['annotations']
     for ann19, ann68 in zip(train19, train68):
+        yaw = abs(ann68['pose']['yaw'])
+        band = 'yaw_0_15' if yaw < 15 else 'yaw_15_45' if yaw < 45 else 'yaw_45_90'
+        assert ann68['subset'] == [band]
         flags = np.asarray(ann19['keypoints']).reshape(-1, 3)[:, 2]
-        assert ('frontal' in ann19['subset']) == bool((flags > 0).all())
-        assert ('large_pose' in ann19['subset']) == (abs(ann19['pose']['yaw']) >= 45)
-        assert ann19['subset'] == ann68['subset']
+        assert ann19['subset'] == [band] + (['frontal'] if (flags > 0).all() else [])
     frontal = sum('frontal' in a['subset'] for a in train19)
     assert 0 < frontal < len(train19)
 
 
-def test_long_tailed_yaw_and_large_pose_subset(tmp_path):
+def test_long_tailed_yaw_and_yaw_band_counts(tmp_path):
     counts = generate_synthetic_faces(str(tmp_path / 'd'), 400, 10, seed=0, image_size=64)
     yaws = np.abs([a['pose']['yaw'] for a in load(tmp_path / 'd', 68, 'train')['annotations']])
     assert np.mean(yaws < 20) > 0.6 and 0.02 < np.mean(yaws >= 45) < 0.2
-    assert counts['train']['large_pose'] == int(np.sum(yaws >= 45))
+    assert counts['train']['yaw_45_90'] == int(np.sum(yaws >= 45))
+    assert counts['train']['yaw_15_45'] == int(np.sum((yaws >= 15) & (yaws < 45)))
+    assert sum(counts['train'][b] for b in ('yaw_0_15', 'yaw_15_45', 'yaw_45_90')) == 400
+    # a dataset written by an earlier version (other subsets) is not reused
+    manifest = tmp_path / 'd' / 'manifest.json'
+    old = json.loads(manifest.read_text())
+    del old['settings']['format']
+    manifest.write_text(json.dumps(old))
+    with pytest.raises(ValueError, match='holds a synthetic dataset made with'):
+        generate_synthetic_faces(str(tmp_path / 'd'), 400, 10, seed=0, image_size=64)
 
 
 def test_accepts_an_empty_folder_and_refuses_a_foreign_one(tmp_path):

@@ -7,7 +7,7 @@ import argparse
 import sys
 import time
 
-from wingpose.datasets.synthetic import generate_synthetic_faces
+from wingpose.datasets.synthetic import YAW_BANDS, generate_synthetic_faces
 
 if __name__ == '__main__':
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -25,6 +25,7 @@ if __name__ == '__main__':
     except ValueError as error:
         sys.exit(f'error: {error}')
     for split, count in counts.items():
-        print(f'{split}: {count["images"]} faces ({count["large_pose"]} large pose, '
-              f'{count["frontal"]} frontal)')
+        bands = ', '.join(f'{count[name]} {name}' for name, *_ in YAW_BANDS)
+        print(f'{split}: {count["images"]} faces ({bands}; {count["frontal"]} AFLW-frontal '
+              'in the 19-point set)')
     print(f'{args.out} ready in {time.time() - start:.1f} s')

@@ -1,5 +1,6 @@
 # The embedded synthetic benchmark, AFLW-19 layout derived from the 68 points.
-# Subsets: frontal, large_pose. Metric: AFLW preset (bbox + diagonal, thr 0.07).
+# Subsets: yaw_0_15, yaw_15_45, yaw_45_90 (|yaw| bands) and AFLW's frontal.
+# Metric: AFLW preset (bbox + diagonal, thr 0.07).
 _base_ = ['./face_landmarks.py']
 
 data_root = 'data/synthface/'

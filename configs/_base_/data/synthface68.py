@@ -1,5 +1,6 @@
 # The embedded synthetic benchmark, 68 iBUG points (make_synthetic_faces.py).
-# Subsets: frontal, large_pose. Metric: 300W preset (inter-ocular + inter-pupil, thr 0.08).
+# Subsets: yaw_0_15, yaw_15_45, yaw_45_90 (|yaw| bands).
+# Metric: 300W preset (inter-ocular + inter-pupil, thr 0.08).
 _base_ = ['./face_landmarks.py']
 
 data_root = 'data/synthface/'

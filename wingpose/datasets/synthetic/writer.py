@@ -14,8 +14,17 @@ from .geometry import sample_face, to_aflw19
 from .render import render_face
 
 SPLITS = ('train', 'test')
-LARGE_POSE_YAW = 45.  # degrees: the `large_pose` subset
+# Subsets by |yaw| in degrees (each face in one band); the 19-point set also tags AFLW's
+# `frontal` (all 19 landmarks annotated), AFLW's own definition, which says nothing of yaw
+YAW_BANDS = (('yaw_0_15', 0., 15.), ('yaw_15_45', 15., 45.), ('yaw_45_90', 45., 90.01))
 MANIFEST = 'manifest.json'
+# the layout of the annotations; a dataset written by another version is not reused
+FORMAT = 2
+
+
+def yaw_band(yaw: float) -> str:
+    """The subset of a face of this yaw (degrees)."""
+    return next(name for name, low, high in YAW_BANDS if low <= abs(yaw) < high)
 
 
 def _face_records(seed: int, split: str, index: int, image_size: int,
@@ -31,8 +40,7 @@ def _face_records(seed: int, split: str, index: int, image_size: int,
     box = landmark_box(points)
     points19, vis19 = to_aflw19(points, self_vis)
     occluded19 = to_aflw19(points, ~occluded)[1] == 0
-    subset = (['frontal'] if vis19.all() else []) + \
-        (['large_pose'] if abs(face.yaw) >= LARGE_POSE_YAW else [])
+    band = yaw_band(face.yaw)
     # 68 points: all labelled (300W convention), 2 = seen, 1 = hidden by the head or occluder
     v68 = np.where(self_vis & ~occluded, 2, 1)
     # 19 points: AFLW convention, self-occluded points are not annotated (0); box_size as in
@@ -41,9 +49,10 @@ def _face_records(seed: int, split: str, index: int, image_size: int,
     where = f'synthetic {split} face {index}'
     pose = dict(yaw=face.yaw, pitch=face.pitch, roll=face.roll)
     return (face_record(index, file_name, image_size, image_size, points, v68, box, where,
-                        subset, pose=pose),
+                        [band], pose=pose),
             face_record(index, file_name, image_size, image_size, points19, v19, box, where,
-                        subset, pose=pose, box_size=float(np.sqrt(box[2] * box[3]))))
+                        [band] + (['frontal'] if vis19.all() else []), pose=pose,
+                        box_size=float(np.sqrt(box[2] * box[3]))))
 
 
 def _render_chunk(args) -> List[Tuple[tuple, tuple]]:
@@ -61,9 +70,11 @@ def generate_synthetic_faces(out_dir: str, num_train: int, num_test: int, seed: 
     place when complete, so an interrupted run leaves nothing that looks finished.
 
     Returns:
-        dict: per split, the counts of images, large-pose and frontal faces.
+        dict: per split, the counts of images, of each yaw band (:data:`YAW_BANDS`) and of
+        AFLW-frontal faces (19 points).
     """
-    settings = dict(num_train=num_train, num_test=num_test, seed=seed, image_size=image_size)
+    settings = dict(num_train=num_train, num_test=num_test, seed=seed, image_size=image_size,
+                    format=FORMAT)
     manifest = osp.join(out_dir, MANIFEST)
     if osp.exists(manifest):
         with open(manifest) as f:
@@ -77,7 +88,7 @@ def generate_synthetic_faces(out_dir: str, num_train: int, num_test: int, seed: 
         raise ValueError(f'{out_dir} exists and is not an empty folder or a synthetic face '
                          f'dataset (no {MANIFEST})')
     for name, value in settings.items():
-        if value < (0 if name == 'seed' else 1):
+        if name != 'format' and value < (0 if name == 'seed' else 1):
             raise ValueError(f'{name} must be {">= 0" if name == "seed" else ">= 1"}, '
                              f'got {value}')
     partial = out_dir.rstrip('/') + '.partial'
@@ -91,12 +102,12 @@ def generate_synthetic_faces(out_dir: str, num_train: int, num_test: int, seed: 
             chunks = [(seed, split, idx, image_size, image_dir)
                       for idx in np.array_split(np.arange(count), max(1, count // 64))]
             records = [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
-            for layout, layout_records in zip(('68', '19'), zip(*records)):
-                written = write_coco(
-                    osp.join(partial, 'annotations', f'synthface_{layout}_{split}.json'),
-                    layout_records)
-            counts[split] = dict(images=written['all'], large_pose=written.get('large_pose', 0),
-                                 frontal=written.get('frontal', 0))
+            written = {layout: write_coco(
+                osp.join(partial, 'annotations', f'synthface_{layout}_{split}.json'),
+                layout_records) for layout, layout_records in zip(('68', '19'), zip(*records))}
+            counts[split] = dict(images=written['68']['all'],
+                                 **{name: written['68'].get(name, 0) for name, *_ in YAW_BANDS},
+                                 frontal=written['19'].get('frontal', 0))
     with open(osp.join(partial, MANIFEST), 'w') as f:
         json.dump(dict(settings=settings, counts=counts), f, indent=2)
     os.replace(partial, out_dir)
