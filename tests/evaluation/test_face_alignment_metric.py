@@ -190,3 +190,29 @@ def test_two_faces_in_one_sample_are_refused():
     with pytest.raises(ValueError, match='one face per sample: 2 samples hold 2 ground-truth '
                                          'and 3 predicted faces'):
         run(FaceAlignmentMetric(subset_key=None), [sample(gt, gt, 1), two])
+
+
+def test_per_landmark_nme_and_error_bands(tmp_path):
+    from wingpose.evaluation.functional import error_bands, per_landmark_nme
+    from wingpose.evaluation.reports import read_per_landmark_nme
+    gt = face_68()  # inter-ocular distance 100
+    first, second = gt.copy(), gt.copy()
+    first[0] += [3., 4.]  # landmark 0: 5 px = 5 % in the first image
+    second[0] += [6., 8.]  # 10 % in the second
+    second[1] += [0., 2.]  # landmark 1: 2 % in the second only
+    visible = np.ones(68)
+    visible[1] = 0  # ... where it is not visible
+    samples = [sample(gt, first, 0), sample(gt, second, 1, visible=visible)]
+    metric = FaceAlignmentMetric(norms=['inter_ocular'], out_dir=str(tmp_path))
+    run(metric, samples)
+    per_landmark = read_per_landmark_nme(str(tmp_path / 'nme_per_landmark.csv'), 'inter_ocular')
+    assert per_landmark.shape == (68, )
+    assert per_landmark[0] == pytest.approx(0.075) and per_landmark[1] == 0
+    assert np.allclose(per_landmark[2:], 0)
+    # the per-landmark means, weighted by visibility, give back the per-image means
+    pred, truth = np.stack([first, second]), np.stack([gt, gt])
+    mask = np.stack([np.ones(68, bool), visible > 0])
+    assert per_landmark_nme(pred, truth, mask, np.array([100., np.nan]))[0] == \
+        pytest.approx(0.05)  # an image without a valid distance counts nowhere
+    bands = error_bands(np.array([0.01, 0.019, 0.02, 0.049, 0.07, 0.08, 0.3, np.nan]))
+    assert bands.tolist() == pytest.approx([2 / 7, 2 / 7, 1 / 7, 2 / 7])  # [0,2) [2,5) [5,8) 8+

@@ -35,6 +35,8 @@ def test_reproduce_quick(tmp_path):
     assert text.count('| method | NME io (full) |') == 8
     assert '| AWing + map + STAR |' in text and '## The papers\' claims, checked' in text
     assert '| STAR hourglass, AWing + STAR |' in text
+    # where the methods differ: error bands and landmark groups, in every study
+    assert text.count('| method | < 2 % | 2-5 % | 5-8 % | >= 8 % | NME jaw | NME brows |') == 8
     assert "STAR helps AWing on STAR's own network (STAR paper)" in text
     # a variant of a config runs in its own work dir, with its options in the report
     assert (tmp_path / 'runs' / 'cnn6_wing_synthface' / '1ep-w5-eps1' / 'seed0' /

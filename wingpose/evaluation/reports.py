@@ -1,4 +1,5 @@
-"""Files a face-alignment evaluation writes: per-image NME (CSV) and CED curves (CSV, PNG).
+"""Files a face-alignment evaluation writes: per-image and per-landmark NME (CSV) and CED
+curves (CSV, PNG).
 
 Errors are fractions of the normalising distance throughout, as in ``functional``; the files
 show them in percent, as papers print them.
@@ -29,11 +30,31 @@ def write_per_image_nme(path: str, img_ids: Sequence, tags: Sequence[Sequence[st
 def read_per_image_nme(path: str, norm: str) -> np.ndarray:
     """The NME of every image under ``norm`` from a :func:`write_per_image_nme` file, as
     fractions."""
+    return _read_column(path, f'nme_{norm}')
+
+
+def write_per_landmark_nme(path: str, nme: Dict[str, np.ndarray]) -> None:
+    """One row per landmark: its index and NME (%) under each normalisation of ``nme``."""
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    with open(path, 'w', newline='') as f:
+        writer = csv.writer(f)
+        writer.writerow(['landmark', *(f'nme_{name}' for name in nme)])
+        for k, row in enumerate(zip(*nme.values())):
+            writer.writerow([k, *(f'{100 * value:.6f}' for value in row)])
+
+
+def read_per_landmark_nme(path: str, norm: str) -> np.ndarray:
+    """The NME of every landmark under ``norm`` from a :func:`write_per_landmark_nme` file,
+    as fractions."""
+    return _read_column(path, f'nme_{norm}')
+
+
+def _read_column(path: str, column: str) -> np.ndarray:
     with open(path) as f:
         rows = list(csv.DictReader(f))
-    if rows and f'nme_{norm}' not in rows[0]:
-        raise KeyError(f'{path} has no column nme_{norm}; columns: {list(rows[0])}')
-    return np.array([float(row[f'nme_{norm}']) / 100 for row in rows])
+    if rows and column not in rows[0]:
+        raise KeyError(f'{path} has no column {column}; columns: {list(rows[0])}')
+    return np.array([float(row[column]) / 100 for row in rows])
 
 
 def save_ced(path_stem: str, nme: Dict[str, np.ndarray], thr: float, label: str) -> None:

@@ -1,9 +1,10 @@
-from .face_alignment import (BOX_NORMS, DATASET_PRESETS, Normalisation, auc, ced, failure_rate,
-                             normalising_distance, per_image_nme, resolve_normalisation,
-                             subset_members, summarise)
+from .face_alignment import (BOX_NORMS, DATASET_PRESETS, Normalisation, auc, ced, error_bands,
+                             failure_rate, normalising_distance, per_image_nme,
+                             per_landmark_nme, resolve_normalisation, subset_members,
+                             summarise)
 
 __all__ = [
-    'BOX_NORMS', 'DATASET_PRESETS', 'Normalisation', 'auc', 'ced', 'failure_rate',
-    'normalising_distance', 'per_image_nme', 'resolve_normalisation', 'subset_members',
-    'summarise'
+    'BOX_NORMS', 'DATASET_PRESETS', 'Normalisation', 'auc', 'ced', 'error_bands',
+    'failure_rate', 'normalising_distance', 'per_image_nme', 'per_landmark_nme',
+    'resolve_normalisation', 'subset_members', 'summarise'
 ]

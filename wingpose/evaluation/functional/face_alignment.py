@@ -124,6 +124,28 @@ def per_image_nme(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray,
     return np.where(valid, nme, np.nan)
 
 
+def per_landmark_nme(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray,
+                     distance: np.ndarray) -> np.ndarray:
+    """NME of each landmark: mean over the images where it is visible (and ``d`` is a
+    positive finite number) of ``|pred - gt| / d``; (K,) fractions, NaN for a landmark never
+    visible. Arguments as :func:`per_image_nme`."""
+    valid = np.isfinite(distance) & (distance > 0)
+    mask = mask & valid[:, None] & np.isfinite(pred).all(axis=-1)
+    with np.errstate(invalid='ignore', divide='ignore'):
+        errors = np.linalg.norm(pred - gt, axis=-1) / distance[:, None]
+        return np.where(mask, errors, 0.).sum(axis=0) / mask.sum(axis=0)
+
+
+def error_bands(nme: np.ndarray, edges: Sequence[float] = (0.02, 0.05, 0.08)) -> np.ndarray:
+    """The share of images in each band of per-image NME: [0, e1), [e1, e2), ..., [e_last,
+    inf); (len(edges) + 1,) fractions summing to 1 (NaN images left out)."""
+    nme = np.asarray(nme, dtype=np.float64)
+    nme = nme[np.isfinite(nme)]
+    counts = np.bincount(np.searchsorted(np.asarray(edges), nme, side='right'),
+                         minlength=len(edges) + 1)
+    return counts / max(len(nme), 1)
+
+
 def failure_rate(nme: np.ndarray, thr: float) -> float:
     """FR@thr: the share of images whose NME is strictly above ``thr``."""
     return float(np.mean(nme > thr))

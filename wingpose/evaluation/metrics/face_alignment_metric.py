@@ -9,9 +9,10 @@ from mmengine.logging import MMLogger, print_log
 
 from wingpose.registry import METRICS
 from ..functional.face_alignment import (DATASET_PRESETS, NormSpec, normalising_distance,
-                                         per_image_nme, resolve_normalisation, subset_members,
+                                         per_image_nme, per_landmark_nme,
+                                         resolve_normalisation, subset_members,
                                          summarise)
-from ..reports import save_ced, write_per_image_nme
+from ..reports import save_ced, write_per_image_nme, write_per_landmark_nme
 from ..table import benchmark_table, threshold_tag
 
 
@@ -50,8 +51,8 @@ class FaceAlignmentMetric(BaseMetric):
         box_key (str): Annotation field with the ground-truth face box ``[x, y, w, h]`` (the
             COCO ``bbox``, which the converters fill with the dataset's own face box); when a
             sample lacks it, the crop box ``gt_instances.bboxes`` is used. Default: 'bbox'.
-        out_dir (str, optional): Where the per-image CSV and the CED curves (CSV and PNG) are
-            written. None: beside the current log file, or nowhere without one.
+        out_dir (str, optional): Where the per-image and per-landmark CSVs and the CED curves
+            (CSV and PNG) are written. None: beside the current log file, or nowhere without one.
         strict (bool): Raise on an image whose NME is undefined (no visible keypoint, zero or
             non-finite distance, NaN prediction) instead of skipping it with a warning.
         print_table (bool): Log the benchmark table after each evaluation. Default: True.
@@ -149,13 +150,15 @@ class FaceAlignmentMetric(BaseMetric):
         nan_pred = ~np.isfinite(pred).all(axis=(1, 2))
 
         metrics: Dict[str, float] = OrderedDict()
-        per_image = OrderedDict()
+        per_image, per_landmark = OrderedDict(), OrderedDict()
         for norm in norms:
             distance = normalising_distance(norm, gt, box_wh)
             nme = per_image_nme(pred, gt, mask, distance)
             nme[nan_pred] = np.nan
             self._check_undefined(norm.name, nme, img_ids)
             per_image[norm.name] = nme
+            per_landmark[norm.name] = per_landmark_nme(pred, gt, mask & ~nan_pred[:, None],
+                                                       distance)
             thr = thrs[norm.name]
             for subset, member in members.items():
                 values = nme[member & np.isfinite(nme)]
@@ -168,7 +171,8 @@ class FaceAlignmentMetric(BaseMetric):
 
         out_dir = self._out_dir()
         if out_dir:
-            self._write_outputs(out_dir, img_ids, results, per_image, members, thrs)
+            self._write_outputs(out_dir, img_ids, results, per_image, per_landmark, members,
+                                thrs)
         if self.print_table:
             print_log('\n' + benchmark_table(metrics), logger='current')
         return metrics
@@ -192,11 +196,13 @@ class FaceAlignmentMetric(BaseMetric):
         return osp.dirname(log_file) if log_file else None
 
     def _write_outputs(self, out_dir: str, img_ids: list, results: list,
-                       per_image: Dict[str, np.ndarray], members: Dict[str, np.ndarray],
-                       thrs: Dict[str, float]) -> None:
-        """Per-image CSV, and the CED of each normalisation (full set, subsets) as CSV and PNG."""
+                       per_image: Dict[str, np.ndarray], per_landmark: Dict[str, np.ndarray],
+                       members: Dict[str, np.ndarray], thrs: Dict[str, float]) -> None:
+        """Per-image and per-landmark CSVs, and the CED of each normalisation (full set,
+        subsets) as CSV and PNG."""
         write_per_image_nme(osp.join(out_dir, 'nme_per_image.csv'), img_ids,
                             [r['tags'] for r in results], per_image)
+        write_per_landmark_nme(osp.join(out_dir, 'nme_per_landmark.csv'), per_landmark)
         for norm, nme in per_image.items():
             save_ced(osp.join(out_dir, f'ced_{norm}'),
                      {subset: nme[member] for subset, member in members.items()}, thrs[norm],
