@@ -63,6 +63,29 @@ def cnn6(loss: str) -> str:
     return SYNTH + f'cnn6_{loss}_synthface.py'
 
 
+LOSSES = (('L2', 'l2'), ('L1', 'l1'), ('smooth L1', 'smoothl1'), ('Wing', 'wing'),
+          ('RWing', 'rwing'))
+# The loss study trains each loss at its own rate, chosen on a validation split of the
+# training set (the last NUM_VAL faces, carve_validation), never on the test set. --quick
+# sweeps the configs' own rate only.
+SWEEP_RATES = (3e-4, 1e-3, 3e-3)
+QUICK_SWEEP_RATES = (1e-3, )
+NUM_VAL = 200
+ON_VALIDATION = ('train_dataloader.dataset.ann_file=annotations/synthface_68_fit.json',
+                 'val_dataloader.dataset.ann_file=annotations/synthface_68_val.json',
+                 'test_dataloader.dataset.ann_file=annotations/synthface_68_val.json')
+BEST_RATE = 'optim_wrapper.optimizer.lr={best_lr}'  # the loss's rate chosen by the sweep
+
+
+def sweep_name(loss: str, rate: float) -> str:
+    return f'{loss}, lr {rate:g}'
+
+
+SWEEP_METHODS = [Method(sweep_name(name, rate), cnn6(key),
+                        (f'optim_wrapper.optimizer.lr={rate:g}', *ON_VALIDATION),
+                        f'fit-lr{rate:g}')
+                 for name, key in LOSSES for rate in SWEEP_RATES]
+
 WING_W5 = ('model.head.loss.w=5.', 'model.head.loss.epsilon=1.')
 WING_W20 = ('model.head.loss.w=20.', 'model.head.loss.epsilon=4.')
 LR_3E4 = ('optim_wrapper.optimizer.lr=0.0003', )
@@ -86,11 +109,13 @@ HRNET_SCHEDULE = ['train_cfg.max_epochs=4', 'train_cfg.val_interval=4', 'param_s
 EPOCHS_8 = ('train_cfg.max_epochs=8', 'train_cfg.val_interval=8', 'param_scheduler.0.end=8')
 
 STUDIES = OrderedDict(
+    lr_sweep=Study('Learning rate of each loss on CNN6, chosen on a validation split of the '
+                   'training set (the last 200 training faces, held out; never the test set)',
+                   SWEEP_METHODS, CNN6_SCHEDULE, first_seed_only=True),
     loss=Study('Loss ablation on CNN6 (Wing paper, Table 2 on AFLW): L2 vs L1 vs smooth-L1 vs '
-               'Wing vs Rectified Wing', [
-                   Method('L2', cnn6('l2')), Method('L1', cnn6('l1')),
-                   Method('smooth L1', cnn6('smoothl1')), Method('Wing', cnn6('wing')),
-                   Method('RWing', cnn6('rwing'))], CNN6_SCHEDULE),
+               'Wing vs Rectified Wing, each at the rate the sweep chose',
+               [Method(name, cnn6(key), (BEST_RATE, ), 'lr{best_lr}') for name, key in LOSSES],
+               CNN6_SCHEDULE),
     pdb=Study('Pose-based data balancing on CNN6 with Wing: off vs on (same epochs, and same '
               'iterations)', [
                   Method('CNN6, Wing', cnn6('wing')),
@@ -198,6 +223,8 @@ def readme_summary(results: Dict[str, Dict[str, List[dict]]], header: str, claim
     lines = [header, '', '| study | method | NME io | NME io, yaw 45-90 | FR io | AUC io |',
              '|---|---|---:|---:|---:|---:|']
     for study, methods in results.items():
+        if study == 'lr_sweep':
+            continue  # validation runs; results.md has the sweep
         for method, runs in methods.items():
             cells = [np.array([metric(r['metrics'], subset, key) for r in runs]).mean()
                      for subset, key in (COLUMNS[0], COLUMNS[1], COLUMNS[3], COLUMNS[4])]
@@ -320,6 +347,49 @@ def differences_table(runs: Dict[str, List[Tuple[np.ndarray, np.ndarray]]]) -> s
     return '\n'.join(lines)
 
 
+def study_methods(study: str, quick: bool) -> List[Method]:
+    """The methods a run of ``study`` trains (--quick sweeps fewer rates)."""
+    methods = STUDIES[study].methods
+    if study == 'lr_sweep' and quick:
+        methods = [m for m in methods
+                   if any(m.name == sweep_name(loss, rate) for loss, _ in LOSSES
+                          for rate in QUICK_SWEEP_RATES)]
+    return methods
+
+
+def best_rates(sweep: Dict[str, List[dict]]) -> Dict[str, float]:
+    """Per loss, the swept rate with the lowest validation NME io (mean over its runs)."""
+    best = {}
+    for loss, _ in LOSSES:
+        scores = {rate: np.mean([r['metrics']['NME_inter_ocular']
+                                 for r in sweep[sweep_name(loss, rate)]])
+                  for rate in SWEEP_RATES if sweep_name(loss, rate) in sweep}
+        if not scores:
+            raise RuntimeError(f'the learning-rate sweep has no run of {loss}')
+        best[loss] = min(scores, key=scores.get)
+    return best
+
+
+def sweep_table(sweep: Dict[str, List[dict]], best: Dict[str, float]) -> str:
+    """Validation NME io per loss and rate; the chosen rate in bold."""
+    lines = ['| loss | ' + ' | '.join(f'lr {rate:g}' for rate in SWEEP_RATES) + ' |',
+             '|---|' + '---:|' * len(SWEEP_RATES)]
+    for loss, _ in LOSSES:
+        cells = []
+        for rate in SWEEP_RATES:
+            runs = sweep.get(sweep_name(loss, rate))
+            value = f'{np.mean([r["metrics"]["NME_inter_ocular"] for r in runs]):.2f}' \
+                if runs else 'n/a'
+            cells.append(f'**{value}**' if runs and best[loss] == rate else value)
+        lines.append(f'| {loss} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
+def config_rate(config: str) -> float:
+    from mmengine.config import Config
+    return Config.fromfile(osp.join(ROOT, config)).optim_wrapper.optimizer.lr
+
+
 def metric(metrics: dict, subset: str, key: str) -> float:
     """A figure of the full set or a subset; NaN when the test set has no such subset."""
     return metrics.get(key if subset == 'full' else f'{subset}/{key}', float('nan'))
@@ -429,7 +499,7 @@ def main():
     sys.path.insert(0, ROOT)
     # imported here, before the runs are timed: the cached runs of a resumed study take no time
     from wingpose.datasets import data_root_options  # noqa: F401  (used by data_options)
-    from wingpose.datasets.synthetic import generate_synthetic_faces
+    from wingpose.datasets.synthetic import carve_validation, generate_synthetic_faces
     from wingpose.evaluation.functional import error_bands
     from wingpose.evaluation.reports import read_per_image_nme, save_ced  # noqa: F401
     seeds = args.seeds[:1] if args.quick else args.seeds
@@ -437,9 +507,14 @@ def main():
     counts = generate_synthetic_faces(data, 24 if args.quick else args.num_train,
                                       12 if args.quick else args.num_test, seed=0,
                                       image_size=128 if args.quick else 256)
-    runs = [(study, method, seed) for study in args.studies
-            for method in STUDIES[study].methods
+    carve_validation(data, 4 if args.quick else NUM_VAL)
+    # the loss study takes its rates from the sweep, which runs first
+    studies = [s for s in STUDIES
+               if s in args.studies or (s == 'lr_sweep' and 'loss' in args.studies)]
+    runs = [(study, method, seed) for study in studies
+            for method in study_methods(study, args.quick)
             for seed in (seeds[:1] if STUDIES[study].first_seed_only else seeds)]
+    rates: Dict[str, float] = {}
     results: Dict[str, Dict[str, List[dict]]] = OrderedDict()
     curves: Dict[str, Dict[str, np.ndarray]] = OrderedDict()
     analysis: Dict[str, Dict[str, List[Tuple[np.ndarray, np.ndarray]]]] = OrderedDict()
@@ -447,11 +522,20 @@ def main():
     missing = []
     start = time.time()
     for study, method, seed in tqdm(runs, desc='runs', unit='run', position=0):
+        if BEST_RATE in method.options:
+            if not rates:
+                rates = best_rates(results.get('lr_sweep', {}))
+            # at the config's own rate the run is the one other studies share
+            same = rates[method.name] == config_rate(method.config)
+            method = method._replace(
+                options=tuple(o for o in method.options if not (same and o == BEST_RATE)),
+                tag='' if same else method.tag.format(best_lr=f'{rates[method.name]:g}'))
         options = (data_options(method.config, data) + [f'randomness.seed={seed}']
                    + STUDIES[study].options + list(method.options)
                    + (quick_options() if args.quick else []))
         num_epochs = max_epochs(method.config, options)
-        options = [o.format(runs=args.work_dir, seed=seed, epochs=num_epochs) for o in options]
+        options = [o.format(runs=args.work_dir, seed=seed, epochs=num_epochs,
+                            best_lr=f'{rates.get(method.name, 0):g}') for o in options]
         tqdm.write(f'[{study}] {method.name}, seed {seed}: {method.config} {" ".join(options)}')
         # keyed by config, length and variant: a run shared by several studies is trained once
         work_dir = osp.join(args.work_dir, osp.splitext(osp.basename(method.config))[0],
@@ -502,8 +586,13 @@ def main():
                   'Configs: ' + ', '.join(
                       f'`{m.config}`' + (f' with `{" ".join(m.options)}`' if m.options else '')
                       for m in STUDIES[study].methods if m.name in results[study]), '',
-                  'Where the methods differ (mean over seeds, in percent): the share of test '
-                  'faces in each band of NME io, and the NME io of each landmark group.', '',
+                  *([f'Validation NME io (%) per loss and rate (seed {seeds[0]}); the rate '
+                     'the loss study uses in bold:', '',
+                     sweep_table(results[study], rates or best_rates(results[study])), '']
+                    if study == 'lr_sweep' else []),
+                  'Where the methods differ (mean over seeds, in percent): the share of '
+                  f'{"validation" if study == "lr_sweep" else "test"} faces in each band of NME '
+                  'io, and the NME io of each landmark group.', '',
                   differences_table(analysis[study]), '',
                   f'![CED, {study}](ced_{study}.png)', '']
         save_ced(osp.join(args.out, f'ced_{study}'), curves[study], 0.08, 'NME inter_ocular')

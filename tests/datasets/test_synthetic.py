@@ -84,3 +84,23 @@ def test_idempotent_and_refuses_other_settings(tmp_path):
     with pytest.raises(ValueError, match=r"made with .*'seed': 1.*not .*'seed': 2"):
         generate_synthetic_faces(root, 4, 2, seed=2, image_size=64)
     assert not osp.exists(root + '.partial')
+
+
+def test_validation_is_carved_from_the_training_set_only(tmp_path):
+    from wingpose.datasets.synthetic import carve_validation
+    root = tmp_path / 'd'
+    generate_synthetic_faces(str(root), 10, 4, seed=0, image_size=64)
+    paths = carve_validation(str(root), 3)
+    assert paths == dict(fit='annotations/synthface_68_fit.json',
+                         val='annotations/synthface_68_val.json')
+    for layout in (68, 19):
+        fit, val = (load(root, layout, s) for s in ('fit', 'val'))
+        train, test = (load(root, layout, s) for s in ('train', 'test'))
+        names = {s: {i['file_name'] for i in d['images']}
+                 for s, d in dict(fit=fit, val=val, train=train, test=test).items()}
+        assert len(names['val']) == 3 and len(names['fit']) == 7
+        assert names['fit'] | names['val'] == names['train']
+        assert not names['fit'] & names['val'] and not names['val'] & names['test']
+        assert val['annotations'] == train['annotations'][-3:]
+    with pytest.raises(ValueError, match=r'num_val must be in \[1, 10\)'):
+        carve_validation(str(root), 10)

@@ -13,8 +13,10 @@ def quick_run_counts():
                                                   osp.join(ROOT, 'tools', 'reproduce.py'))
     reproduce = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(reproduce)
-    methods = [m for study in reproduce.STUDIES.values() for m in study.methods]
-    return len(methods), len({(m.config, m.tag) for m in methods})
+    methods = [m for study in reproduce.STUDIES for m in reproduce.study_methods(study, True)]
+    # the loss study's rate is the config's own at --quick: its runs are shared
+    return len(methods), len({(m.config, '' if reproduce.BEST_RATE in m.options else m.tag)
+                              for m in methods})
 
 
 def test_reproduce_quick(tmp_path):
@@ -29,15 +31,25 @@ def test_reproduce_quick(tmp_path):
     # each run's time is recorded with its result and summed once per run (heatmap_8ep reuses
     # the heatmap study's runs at --quick's single epoch)
     assert re.search(rf'\({trained} runs, \d+ min on 2 CPU cores\)', text)
-    for study in ('loss', 'pdb', 'architecture', 'heatmap', 'heatmap_hourglass', 'wing_vs_l1',
-                  'cnn7_vs_cnn6', 'heatmap_8ep'):
+    for study in ('lr_sweep', 'loss', 'pdb', 'architecture', 'heatmap', 'heatmap_hourglass',
+                  'wing_vs_l1', 'cnn7_vs_cnn6', 'heatmap_8ep'):
         assert (out / f'ced_{study}.png').stat().st_size > 1000
-    assert text.count('| method | NME io (full) |') == 8
+    assert text.count('| method | NME io (full) |') == 9
     assert '| AWing + map + STAR |' in text and '## The papers\' claims, checked' in text
     assert '| STAR hourglass, AWing + STAR |' in text
     # where the methods differ: error bands and landmark groups, in every study
-    assert text.count('| method | < 2 % | 2-5 % | 5-8 % | >= 8 % | NME jaw | NME brows |') == 8
+    assert text.count('| method | < 2 % | 2-5 % | 5-8 % | >= 8 % | NME jaw | NME brows |') == 9
     assert "STAR helps AWing on STAR's own network (STAR paper)" in text
+    # the rate sweep trains on the fit split and evaluates on the validation split only; the
+    # loss study runs at the chosen rate (the config's own at --quick: a shared run)
+    from mmengine.config import Config
+    sweep = tmp_path / 'runs' / 'cnn6_wing_synthface' / '1ep-fit-lr0.001' / 'seed0'
+    fitted = Config.fromfile(str(sweep / 'cnn6_wing_synthface.py'))
+    assert fitted.train_dataloader.dataset.ann_file == 'annotations/synthface_68_fit.json'
+    assert fitted.val_dataloader.dataset.ann_file == 'annotations/synthface_68_val.json'
+    tested = Config.fromfile(str(sweep / 'test' / 'cnn6_wing_synthface.py'))
+    assert tested.test_dataloader.dataset.ann_file == 'annotations/synthface_68_val.json'
+    assert '| loss | lr 0.0003 | lr 0.001 | lr 0.003 |' in text and '| Wing | n/a | **' in text
     # a variant of a config runs in its own work dir, with its options in the report
     assert (tmp_path / 'runs' / 'cnn6_wing_synthface' / '1ep-w5-eps1' / 'seed0' /
             'result.json').exists()

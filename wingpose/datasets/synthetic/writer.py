@@ -114,6 +114,33 @@ def generate_synthetic_faces(out_dir: str, num_train: int, num_test: int, seed: 
     return counts
 
 
+def carve_validation(out_dir: str, num_val: int) -> Dict[str, str]:
+    """Split the training set of a synthetic dataset into ``fit`` and ``val``: the last
+    ``num_val`` training faces (by index) form ``synthface_{68,19}_val.json``, the others
+    ``synthface_{68,19}_fit.json``, beside the other annotation files. For choosing
+    hyper-parameters without touching the test set. Deterministic; rewritten on each call.
+
+    Returns:
+        dict: ``fit`` and ``val`` annotation paths of the 68-point layout, relative to
+        ``out_dir``.
+    """
+    for layout in ('68', '19'):
+        path = osp.join(out_dir, 'annotations', f'synthface_{layout}_train.json')
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'{path}: no synthetic training set to split (run '
+                                    'make_synthetic_faces.py first)')
+        with open(path) as f:
+            train = json.load(f)
+        if not 0 < num_val < len(train['images']):
+            raise ValueError(f'num_val must be in [1, {len(train["images"])}) for {path}, '
+                             f'got {num_val}')
+        pairs = sorted(zip(train['images'], train['annotations']), key=lambda p: p[0]['id'])
+        for split, part in (('fit', pairs[:-num_val]), ('val', pairs[-num_val:])):
+            write_coco(osp.join(out_dir, 'annotations', f'synthface_{layout}_{split}.json'),
+                       part)
+    return {split: f'annotations/synthface_68_{split}.json' for split in ('fit', 'val')}
+
+
 class _Serial:
     """``multiprocessing.Pool``'s ``map`` in this process (workers=1)."""
 
