@@ -1,5 +1,6 @@
 """Boundary targets: AWing's boundary heatmaps (Wang et al., ICCV 2019, Sec. 4.3) and STAR's
 edge maps (Zhou et al., CVPR 2023, the official ``alignmentDataset.py``)."""
+from abc import abstractmethod
 from typing import Dict, Optional, Sequence, Tuple
 
 import cv2
@@ -75,8 +76,27 @@ def boundary_distance_maps(curves: Sequence[np.ndarray], size: tuple, sigma: flo
     return np.stack(maps).astype(np.float32)
 
 
+class _AppendTargetMaps(BaseTransform):
+    """Appends maps, and a weight per map, to the heatmaps and keypoint weights that
+    ``GenerateTarget`` made; :meth:`target_maps` makes them."""
+
+    @abstractmethod
+    def target_maps(self, results: dict) -> Tuple[np.ndarray, np.ndarray]:
+        """(M, H, W) maps and (1, M) weights for the sample in ``results``."""
+
+    def transform(self, results: dict) -> dict:
+        if 'heatmaps' not in results or 'transformed_keypoints' not in results:
+            raise KeyError(f'{type(self).__name__} needs the heatmaps and transformed '
+                           'keypoints: put it after TopdownAffine and GenerateTarget')
+        maps, weights = self.target_maps(results)
+        results['heatmaps'] = np.concatenate([results['heatmaps'], maps])
+        results['keypoint_weights'] = np.concatenate(
+            [results['keypoint_weights'], weights], axis=1).astype(np.float32)
+        return results
+
+
 @TRANSFORMS.register_module()
-class GenerateBoundaryHeatmaps(BaseTransform):
+class GenerateBoundaryHeatmaps(_AppendTargetMaps):
     """Append boundary heatmaps to the landmark heatmaps made by ``GenerateTarget``.
 
     Each boundary (a chain of keypoints, :data:`BOUNDARY_PRESETS` for 68, 98 and 29 keypoints,
@@ -104,12 +124,8 @@ class GenerateBoundaryHeatmaps(BaseTransform):
         self.cutoff = cutoff
         self.merge = merge
 
-    def transform(self, results: dict) -> dict:
-        if 'heatmaps' not in results or 'transformed_keypoints' not in results:
-            raise KeyError('GenerateBoundaryHeatmaps needs the heatmaps and transformed '
-                           'keypoints: put it after TopdownAffine and GenerateTarget')
-        heatmaps = results['heatmaps']
-        num_keypoints, h, w = heatmaps.shape
+    def target_maps(self, results: dict) -> Tuple[np.ndarray, np.ndarray]:
+        num_keypoints, h, w = results['heatmaps'].shape
         chains = self.boundaries if self.boundaries is not None else \
             BOUNDARY_PRESETS.get(num_keypoints)
         if chains is None:
@@ -124,10 +140,7 @@ class GenerateBoundaryHeatmaps(BaseTransform):
         else:
             visible = np.asarray(results['keypoints_visible']).reshape(-1) > 0
             weights = np.array([[visible[list(c)].all() for c in chains]], dtype=np.float32)
-        results['heatmaps'] = np.concatenate([heatmaps, maps])
-        results['keypoint_weights'] = np.concatenate(
-            [results['keypoint_weights'], weights], axis=1).astype(np.float32)
-        return results
+        return maps, weights
 
 
 def star_edge_curve(points: np.ndarray, closed: bool, density: int = 5) -> np.ndarray:
@@ -174,7 +187,7 @@ def star_edge_maps(points: np.ndarray, edges: Sequence[Edge], image_size: Tuple[
 
 
 @TRANSFORMS.register_module()
-class GenerateEdgeMaps(BaseTransform):
+class GenerateEdgeMaps(_AppendTargetMaps):
     """Append STAR's edge maps (:func:`star_edge_maps`) to the landmark heatmaps made by
     ``GenerateTarget``, with weight 1 each (the STAR code ignores visibility). Train them with
     ``StackedHeatmapHead(num_boundaries=E)``. Add it after ``GenerateTarget``.
@@ -188,12 +201,8 @@ class GenerateEdgeMaps(BaseTransform):
     def __init__(self, edges=None):
         self.edges = None if edges is None else star_edges(edges)
 
-    def transform(self, results: dict) -> dict:
-        if 'heatmaps' not in results or 'transformed_keypoints' not in results:
-            raise KeyError('GenerateEdgeMaps needs the heatmaps and transformed keypoints: put '
-                           'it after TopdownAffine and GenerateTarget')
-        heatmaps = results['heatmaps']
-        num_keypoints, h, w = heatmaps.shape
+    def target_maps(self, results: dict) -> Tuple[np.ndarray, np.ndarray]:
+        num_keypoints, h, w = results['heatmaps'].shape
         edges = star_edges(self.edges, num_keypoints)
         largest = max(max(indices) for _, indices in edges)
         if largest >= num_keypoints:
@@ -201,7 +210,4 @@ class GenerateEdgeMaps(BaseTransform):
                              f'heatmaps have {num_keypoints}; pick the edges of this layout')
         maps = star_edge_maps(results['transformed_keypoints'][0], edges,
                               tuple(results['input_size']), (w, h))
-        results['heatmaps'] = np.concatenate([heatmaps, maps])
-        results['keypoint_weights'] = np.concatenate(
-            [results['keypoint_weights'], np.ones((1, len(maps)), np.float32)], axis=1)
-        return results
+        return maps, np.ones((1, len(maps)), np.float32)
