@@ -1,6 +1,6 @@
 """Reproduce the papers' findings on the embedded synthetic benchmark, end to end.
 
-    python tools/reproduce.py [--seeds 0 1] [--studies loss pdb architecture heatmap]
+    python tools/reproduce.py [--seeds 0 1 2] [--studies lr_sweep loss pdb architecture ...]
     python tools/reproduce.py --quick --work-dir /tmp/repro --out /tmp/repro/docs   # smoke run
 
 Each run trains a config with tools/train.py and evaluates it with tools/test.py (the project's
@@ -178,7 +178,7 @@ COLUMNS = [('full', 'NME_inter_ocular'), ('yaw_45_90', 'NME_inter_ocular'),
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--studies', nargs='+', choices=list(STUDIES), default=list(STUDIES))
-    parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1])
+    parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
     parser.add_argument('--data', default='data/synthface')
     parser.add_argument('--num-train', type=int, default=1200)
     parser.add_argument('--num-test', type=int, default=400)
