@@ -23,12 +23,13 @@ def tiny_options(data_root: str, config: str, epochs: int = 1) -> list:
     ]
 
 
-def run_tool(*args: str, check: bool = True, launcher: list = None) -> subprocess.CompletedProcess:
+def run_tool(*args: str, check: bool = True, launcher: list = None,
+             timeout: float = 600) -> subprocess.CompletedProcess:
     """Run a tools/ script (or ``launcher`` + script) from the repository root."""
     command = (launcher or [sys.executable]) + list(args)
     env = dict(os.environ, PYTHONWARNINGS='ignore', OMP_NUM_THREADS='1')
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env,
-                            timeout=600)
+                            timeout=timeout)
     if check and result.returncode != 0:
         raise AssertionError(f'{command} exited {result.returncode}:\n'
                              f'{result.stdout[-4000:]}\n{result.stderr[-12000:]}')

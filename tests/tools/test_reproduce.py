@@ -1,45 +1,81 @@
-"""tools/reproduce.py --quick: every study end to end on a tiny synthetic set."""
+"""tools/reproduce.py --quick end to end on a tiny synthetic set, for the studies with their
+own machinery (the rate sweep and the loss study at its rates, the staged two-stage model, the
+hourglass study); every method of every study resolves and builds."""
 import importlib.util
 import os.path as osp
 import re
 
+import pytest
+
 from ..utils import ROOT, run_tool
+
+# one quick run (train.py + test.py) takes 20-40 s here: these studies cover every mechanism
+QUICK_STUDIES = ('lr_sweep', 'loss', 'architecture', 'heatmap_hourglass')
+
+
+def load_reproduce():
+    spec = importlib.util.spec_from_file_location('reproduce',
+                                                  osp.join(ROOT, 'tools', 'reproduce.py'))
+    reproduce = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reproduce)
+    return reproduce
 
 
 def quick_run_counts():
     """(runs listed, runs trained) of ``--quick``: one seed, one epoch, so a run is trained
     once per config and variant tag, whichever studies list it."""
-    spec = importlib.util.spec_from_file_location('reproduce',
-                                                  osp.join(ROOT, 'tools', 'reproduce.py'))
-    reproduce = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(reproduce)
-    methods = [m for study in reproduce.STUDIES for m in reproduce.study_methods(study, True)]
+    reproduce = load_reproduce()
+    methods = [m for study in QUICK_STUDIES for m in reproduce.study_methods(study, True)]
     # the loss study's rate is the config's own at --quick: its runs are shared
     return len(methods), len({(m.config, '' if reproduce.BEST_RATE in m.options else m.tag)
                               for m in methods})
 
 
+@pytest.mark.parametrize('study', list(load_reproduce().STUDIES))
+def test_every_method_of_every_study_builds(study):
+    """Each method's config with the study's and the method's options (placeholders filled)
+    builds its model: a wrong key or argument fails here, not hours into a run."""
+    from mmengine.config import Config, DictAction
+    from mmengine.registry import init_default_scope
+    from mmpose.registry import MODELS
+    reproduce = load_reproduce()
+    init_default_scope('wingpose')
+    for method in reproduce.STUDIES[study].methods:
+        options = [o.format(runs='/runs', seed=0, epochs=1, best_lr='0.001')
+                   for o in [*reproduce.STUDIES[study].options, *method.options]]
+        cfg = Config.fromfile(osp.join(ROOT, method.config))
+        parsed = {}
+        for option in options:
+            key, value = option.split('=', 1)
+            parsed[key] = DictAction._parse_iterable(value)
+        cfg.merge_from_dict(parsed)
+        cfg.model.get('backbone', {}).pop('init_cfg', None)
+        cfg.model.pop('stage_checkpoints', None)  # another run's file
+        MODELS.build(cfg.model)
+        assert cfg.train_cfg.max_epochs == reproduce.max_epochs(method.config, options)
+
+
 def test_reproduce_quick(tmp_path):
     out = tmp_path / 'docs'
     listed, trained = quick_run_counts()
-    result = run_tool('tools/reproduce.py', '--quick', '--work-dir', str(tmp_path / 'runs'),
-                      '--out', str(out))
+    result = run_tool('tools/reproduce.py', '--quick', '--studies', *QUICK_STUDIES,
+                      '--work-dir', str(tmp_path / 'runs'), '--out', str(out), timeout=1200)
     assert f'results.md written ({listed} runs' in result.stdout
     text = (out / 'results.md').read_text()
     assert re.search(r'Produced by `python tools/reproduce.py --quick .*` at commit `[0-9a-f]{40}`',
                      text)
-    # each run's time is recorded with its result and summed once per run (heatmap_8ep reuses
-    # the heatmap study's runs at --quick's single epoch)
+    # each run's time is recorded with its result and summed once per run (the loss study
+    # shares the architecture study's CNN6 run)
     assert re.search(rf'\({trained} runs, \d+ min on 2 CPU cores\)', text)
-    for study in ('lr_sweep', 'loss', 'pdb', 'architecture', 'heatmap', 'heatmap_hourglass',
-                  'wing_vs_l1', 'cnn7_vs_cnn6', 'heatmap_8ep'):
+    for study in QUICK_STUDIES:
         assert (out / f'ced_{study}.png').stat().st_size > 1000
-    assert text.count('| method | NME io (full) |') == 9
-    assert '| AWing + map + STAR |' in text and '## The papers\' claims, checked' in text
-    assert '| STAR hourglass, AWing + STAR |' in text
+    assert text.count('| method | NME io (full) |') == len(QUICK_STUDIES)
+    assert '| STAR hourglass, AWing + map + STAR |' in text
+    assert '## The papers\' claims, checked' in text
+    assert "STAR helps AWing + map on STAR's own network (STAR paper)" in text
     # where the methods differ: error bands and landmark groups, in every study
-    assert text.count('| method | < 2 % | 2-5 % | 5-8 % | >= 8 % | NME jaw | NME brows |') == 9
-    assert "STAR helps AWing on STAR's own network (STAR paper)" in text
+    assert text.count('| method | < 2 % | 2-5 % | 5-8 % | >= 8 % | NME jaw | NME brows |') == \
+        len(QUICK_STUDIES)
     # the rate sweep trains on the fit split and evaluates on the validation split only; the
     # loss study runs at the chosen rate (the config's own at --quick: a shared run)
     from mmengine.config import Config
@@ -51,9 +87,10 @@ def test_reproduce_quick(tmp_path):
     assert tested.test_dataloader.dataset.ann_file == 'annotations/synthface_68_val.json'
     assert '| loss | lr 0.0003 | lr 0.001 | lr 0.003 |' in text and '| Wing | n/a | **' in text
     # a variant of a config runs in its own work dir, with its options in the report
-    assert (tmp_path / 'runs' / 'cnn6_wing_synthface' / '1ep-w5-eps1' / 'seed0' /
+    assert (tmp_path / 'runs' / 'cnn6-cnn7_wing_synthface' / '1ep-staged' / 'seed0' /
             'result.json').exists()
-    assert '`configs/synthface/cnn6_wing_synthface.py` with `model.head.loss.w=5.' in text
+    assert ('`configs/synthface/cnn6-cnn7_wing_synthface.py` with '
+            '`model.stage_checkpoints.coarse=') in text
     assert (out / 'pdb_histogram.png').stat().st_size > 1000
     # resumable: a second run reuses every finished run; it fills a README's results block
     readme = tmp_path / 'README.md'
@@ -61,8 +98,9 @@ def test_reproduce_quick(tmp_path):
                       'old\n<!-- end of results -->\n## next\n')
     finished = {path: path.stat().st_mtime_ns for path in (tmp_path / 'runs').rglob('*')
                 if path.name in ('result.json', 'run.log')}
-    again = run_tool('tools/reproduce.py', '--quick', '--work-dir', str(tmp_path / 'runs'),
-                     '--out', str(out), '--readme', str(readme))
+    again = run_tool('tools/reproduce.py', '--quick', '--studies', *QUICK_STUDIES,
+                     '--work-dir', str(tmp_path / 'runs'), '--out', str(out),
+                     '--readme', str(readme))
     assert f'results.md written ({listed} runs' in again.stdout
     assert len(finished) == 2 * trained  # nothing trained or tested again, nothing added
     assert finished == {path: path.stat().st_mtime_ns for path in (tmp_path / 'runs').rglob('*')
