@@ -33,7 +33,7 @@ def quick_run_counts():
 
 @pytest.mark.parametrize('study', list(load_reproduce().STUDIES))
 def test_every_method_of_every_study_builds(study):
-    """Each method's config with the study's and the method's options (placeholders filled)
+    """Each method's config with the study's and the method's options ({runs} etc. set)
     builds its model: a wrong key or argument fails here, not hours into a run."""
     from mmengine.config import Config, DictAction
     from mmengine.registry import init_default_scope
