@@ -83,8 +83,9 @@ def _equal(actual: Any, expected: Any) -> bool:
     if isinstance(actual, float) and isinstance(expected, (int, float)) and \
             not isinstance(expected, bool):
         return abs(actual - expected) <= 1e-9 * max(1., abs(expected))
-    return actual == expected and type(actual) is type(expected) or (
-        isinstance(actual, int) and isinstance(expected, float) and actual == expected)
+    if isinstance(actual, bool) or isinstance(expected, bool):
+        return actual is expected  # True is not the number 1 in a recipe
+    return actual == expected
 
 
 def item_for(item: dict, config: str) -> dict:
