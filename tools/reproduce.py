@@ -1,6 +1,7 @@
 """Reproduce the papers' findings on the embedded synthetic benchmark, end to end.
 
     python tools/reproduce.py [--seeds 0 1 2] [--studies lr_sweep loss pdb architecture ...]
+    python tools/reproduce.py --report-only   # the report from the runs finished so far
     python tools/reproduce.py --quick --work-dir /tmp/repro --out /tmp/repro/docs   # smoke run
 
 Each run trains a config with tools/train.py and evaluates it with tools/test.py (the project's
@@ -21,7 +22,7 @@ import subprocess
 import sys
 import time
 from collections import OrderedDict
-from typing import Dict, List, NamedTuple, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import numpy as np
 from tqdm import tqdm
@@ -51,7 +52,7 @@ class Study(NamedTuple):
     question: str
     methods: List[Method]
     options: List[str]  # --cfg-options of every run
-    first_seed_only: bool = False
+    num_seeds: Optional[int] = None  # the first seeds only (CPU budget); None: every seed
 
 
 # the synthetic configs' CNN7 is half as wide in its first blocks (CPU budget): every table says so
@@ -100,7 +101,8 @@ HEATMAP_METHODS = [
     Method('AWing + map', SYNTH + 'hrnetv2-w18-small_awing_synthface.py'),
     Method('AWing + map + STAR', SYNTH + 'hrnetv2-w18-small_awing-star_synthface.py')]
 # STAR's own network, reduced for CPU (2 stacks of depth 3, 64 channels, 128x128 input, batch
-# 16; the configs list what is kept), every output trained by each loss, same budget
+# 16; the configs list what is kept), every output trained by each loss, same budget: 8 epochs
+# (at 4 the AWing-trained maps were still worse than the mean shape), 2 seeds (~20 min a run)
 HOURGLASS_METHODS = [
     Method('STAR hourglass, MSE', SYNTH + 'stackedhg-small_mse_synthface.py'),
     Method('STAR hourglass, AWing', SYNTH + 'stackedhg-small_awing-nomap_synthface.py'),
@@ -108,12 +110,14 @@ HOURGLASS_METHODS = [
     Method('STAR hourglass, AWing + map + STAR', SYNTH + 'stackedhg-small_awing-star_synthface.py')]
 # HRNet is ~10x slower than CNN6 per image on CPU: 4 epochs
 HRNET_SCHEDULE = ['train_cfg.max_epochs=4', 'train_cfg.val_interval=4', 'param_scheduler.0.end=4']
+HOURGLASS_SCHEDULE = ['train_cfg.max_epochs=8', 'train_cfg.val_interval=8',
+                      'param_scheduler.0.end=8']
 EPOCHS_8 = ('train_cfg.max_epochs=8', 'train_cfg.val_interval=8', 'param_scheduler.0.end=8')
 
 STUDIES = OrderedDict(
     lr_sweep=Study('Learning rate of each loss on CNN6, chosen on a validation split of the '
                    'training set (the last 200 training faces, held out; never the test set)',
-                   SWEEP_METHODS, CNN6_SCHEDULE, first_seed_only=True),
+                   SWEEP_METHODS, CNN6_SCHEDULE, num_seeds=1),
     loss=Study('Loss ablation on CNN6 (Wing paper, Table 2 on AFLW): L2 vs L1 vs smooth-L1 vs '
                'Wing vs Rectified Wing, each at the rate the sweep chose',
                [Method(name, cnn6(key), (BEST_RATE, ), 'lr{best_lr}') for name, key in LOSSES],
@@ -140,7 +144,7 @@ STUDIES = OrderedDict(
     heatmap_hourglass=Study('Heatmap regression on STAR\'s network (its hourglass with point and '
                             'edge maps, reduced): MSE vs AWing vs AWing + weighted map vs '
                             'AWing + map + STAR',
-                            HOURGLASS_METHODS, HRNET_SCHEDULE),
+                            HOURGLASS_METHODS, HOURGLASS_SCHEDULE, num_seeds=2),
     # Wing did not beat L1 in the loss study: vary what the issue names (w/epsilon scale,
     # learning rate, epochs), first seed only for the CPU budget.
     wing_vs_l1=Study('Investigation: Wing vs L1 on CNN6 under other w/epsilon scales, learning '
@@ -152,18 +156,21 @@ STUDIES = OrderedDict(
                          Method('Wing, lr 3e-4', cnn6('wing'), LR_3E4, 'lr3e-4'),
                          Method('L1, 60 epochs', cnn6('l1'), EPOCHS_60),
                          Method('Wing, 60 epochs', cnn6('wing'), EPOCHS_60)],
-                     CNN6_SCHEDULE, first_seed_only=True),
+                     CNN6_SCHEDULE, num_seeds=1),
     # CNN7 did not beat CNN6 in 30 epochs: twice the length (the CNN6 run is the investigation's)
     cnn7_vs_cnn6=Study('Investigation: CNN7 vs CNN6 with twice the epochs', [
         Method('CNN6, 60 epochs', cnn6('wing'), EPOCHS_60),
         Method(f'{CNN7}, 60 epochs', SYNTH + 'cnn7_wing_synthface.py', EPOCHS_60)],
-        CNN6_SCHEDULE, first_seed_only=True),
+        CNN6_SCHEDULE, num_seeds=1),
     # AWing was within the seed spread of MSE and STAR behind AWing + map after 4 epochs: the
     # heatmap models at twice that, every seed (the gaps are small)
     heatmap_8ep=Study('Investigation: the heatmap models with twice the epochs', [
         method._replace(name=f'{method.name}, 8 epochs', options=EPOCHS_8)
         for method in HEATMAP_METHODS], HRNET_SCHEDULE),
 )
+# what a plain run studies: the issue's evidence (the investigations of the first round and the
+# reduced-HRNet heatmap studies, superseded by the sweep and the hourglass study, when named)
+DEFAULT_STUDIES = ['lr_sweep', 'loss', 'pdb', 'architecture', 'heatmap_hourglass']
 README_BEGIN = '<!-- results: generated by tools/reproduce.py, do not edit -->'
 README_END = '<!-- end of results -->'
 # where methods differ: shares of test faces per band of NME io, NME io per landmark group
@@ -177,7 +184,8 @@ COLUMNS = [('full', 'NME_inter_ocular'), ('yaw_45_90', 'NME_inter_ocular'),
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--studies', nargs='+', choices=list(STUDIES), default=list(STUDIES))
+    parser.add_argument('--studies', nargs='+', choices=list(STUDIES), default=DEFAULT_STUDIES,
+                        help=f'default: {" ".join(DEFAULT_STUDIES)}')
     parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
     parser.add_argument('--data', default='data/synthface')
     parser.add_argument('--num-train', type=int, default=1200)
@@ -530,7 +538,7 @@ def main():
                if s in args.studies or (s == 'lr_sweep' and 'loss' in args.studies)]
     runs = [(study, method, seed) for study in studies
             for method in study_methods(study, args.quick)
-            for seed in (seeds[:1] if STUDIES[study].first_seed_only else seeds)]
+            for seed in seeds[:STUDIES[study].num_seeds]]
     rates: Dict[str, float] = {}
     results: Dict[str, Dict[str, List[dict]]] = OrderedDict()
     curves: Dict[str, Dict[str, np.ndarray]] = OrderedDict()
@@ -601,8 +609,9 @@ def main():
                   + '; '.join(missing) + '.', '']
     for study in results:
         lengths = sorted(set(epochs[study].values()))
-        runs_of = ('1 run (seed ' + str(seeds[0]) + ')' if STUDIES[study].first_seed_only
-                   else f'{len(seeds)} runs (seeds {seeds})')
+        used = seeds[:STUDIES[study].num_seeds]
+        runs_of = (f'1 run (seed {used[0]})' if len(used) == 1
+                   else f'{len(used)} runs (seeds {used})')
         lines += [f'## {STUDIES[study].question}', '',
                   f'{" or ".join(map(str, lengths))} epochs per run, {runs_of} per method.', '',
                   table(results[study]), '',
