@@ -5,9 +5,9 @@
 
 Without ``--bbox`` the faces come from OpenCV's bundled Haar cascade (no download); where it
 finds none, the whole image is the box. ``--backend pytorch`` (default) runs MMPose's
-``inference_topdown`` (every model kind); ``--backend onnxruntime`` runs the exported graph of
-a regression model (``tools/deployment/export_onnx.py``; exported on the fly without
-``--onnx``), which gives the same landmarks.
+``inference_topdown`` (every model kind); ``--backend onnxruntime`` runs the same with the
+exported graph of a regression model in ONNX Runtime (``tools/deployment/export_onnx.py``;
+exported on the fly without ``--onnx``), which gives the same landmarks.
 """
 import argparse
 import os.path as osp
@@ -17,15 +17,13 @@ import tempfile
 import cv2
 import numpy as np
 from mmengine.config import Config
-from mmengine.structures import InstanceData
 
 import wingpose  # noqa: F401  (registries, checkpoint loading, mmpose.apis without torchvision)
 from mmpose.apis import inference_topdown, init_model  # noqa: E402
 from mmpose.registry import VISUALIZERS  # noqa: E402
-from mmpose.structures import PoseDataSample, merge_data_samples  # noqa: E402
-from wingpose.apis.deployment import (OnnxLandmarkModel, export_onnx,  # noqa: E402
-                                      landmark_graph, predict_landmarks)
-from wingpose.datasets import FaceLandmarkDataset, leaf_datasets  # noqa: E402
+from mmpose.structures import merge_data_samples  # noqa: E402
+from wingpose.apis.deployment import (export_onnx, landmark_graph,  # noqa: E402
+                                      onnxruntime_config)
 
 
 def detect_faces(image: np.ndarray) -> np.ndarray:
@@ -47,23 +45,19 @@ def parse_bbox(text: str) -> np.ndarray:
     return np.array([[x, y, x + w, y + h]], dtype=np.float32)
 
 
-def onnxruntime_results(args, image: np.ndarray, boxes: np.ndarray):
-    """The landmarks of the exported graph in ONNX Runtime, as a sample to draw."""
+def onnxruntime_model(args):
+    """The exported graph in ONNX Runtime behind MMPose's model interface."""
     cfg = Config.fromfile(args.config)
-    if cfg.get('codec', {}).get('type') != 'RegressionLabel':
-        sys.exit(f'error: --backend onnxruntime runs regression models (CNN6, CNN7, the '
-                 f'two-stage model); {args.config} uses {cfg.get("codec", {}).get("type")}')
-    graph, pipeline = landmark_graph(cfg, args.checkpoint)
     with tempfile.TemporaryDirectory() as tmp:
         path = args.onnx or osp.join(tmp, 'landmarks.onnx')
+        try:
+            ort_cfg = onnxruntime_config(cfg, path)
+        except ValueError as error:
+            sys.exit(f'error: --backend onnxruntime: {args.config}: {error}')
         if not args.onnx:
-            export_onnx(graph, path)
-        keypoints = predict_landmarks(OnnxLandmarkModel(path), pipeline, image, boxes)
-    sample = PoseDataSample(pred_instances=InstanceData(
-        keypoints=keypoints, keypoint_scores=np.ones(keypoints.shape[:2], np.float32),
-        bboxes=boxes, bbox_scores=np.ones(len(boxes), np.float32)))
-    dataset = next(leaf_datasets(cfg.test_dataloader.dataset))
-    return sample, FaceLandmarkDataset._load_metainfo(dict(dataset.metainfo))
+            export_onnx(landmark_graph(cfg, args.checkpoint)[0], path)
+        # MMPose's init_model reads model.backbone unless cfg_options is given
+        return init_model(ort_cfg, None, device='cpu', cfg_options={})
 
 
 def main():
@@ -85,16 +79,13 @@ def main():
     source = 'given' if args.bbox is not None else 'Haar cascade'
     if len(boxes) == 0:
         boxes, source = np.array([[0, 0, image.shape[1], image.shape[0]]], np.float32), 'image'
-    if args.backend == 'pytorch':
-        model = init_model(args.config, args.checkpoint, device=args.device)
-        results, dataset_meta = (merge_data_samples(inference_topdown(model, image, boxes)),
-                                 model.dataset_meta)
-    else:
-        results, dataset_meta = onnxruntime_results(args, image, boxes)
+    model = (init_model(args.config, args.checkpoint, device=args.device)
+             if args.backend == 'pytorch' else onnxruntime_model(args))
+    results = merge_data_samples(inference_topdown(model, image, boxes))
     visualizer = VISUALIZERS.build(dict(type='PoseLocalVisualizer', name='wingpose_demo',
                                         radius=args.radius,
                                         line_width=1))
-    visualizer.set_dataset_meta(dataset_meta)
+    visualizer.set_dataset_meta(model.dataset_meta)
     drawn = visualizer.add_datasample('landmarks', cv2.cvtColor(image, cv2.COLOR_BGR2RGB),
                                       results, draw_gt=False, draw_bbox=True, show=False)
     out = args.out or osp.splitext(args.image)[0] + '_landmarks.png'

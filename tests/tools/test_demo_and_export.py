@@ -46,29 +46,68 @@ def test_onnx_round_trip(config, checkpoint, tmp_path):
 @pytest.mark.parametrize('config', [CONFIG, 'configs/synthface/cnn6_wing_synthface.py',
                                     'configs/synthface/cnn7_wing_synthface.py'])
 def test_onnxruntime_gives_pytorchs_landmarks_on_an_image(config, checkpoint, tmp_path):
-    """MMPose's inference_topdown with the PyTorch model (flip test as configured) and the
-    exported graph in ONNX Runtime: the same landmarks, within 1e-3 px, on the same boxes."""
+    """MMPose's inference_topdown with the PyTorch model (flip test as configured) and with
+    the exported graph in ONNX Runtime behind MMPose's model interface: the same landmarks,
+    within 1e-3 px, on the same boxes; and through MMPose's inferencer on the whole image."""
     from mmengine.config import Config
-    from mmpose.apis import inference_topdown, init_model
+    from mmpose.apis import MMPoseInferencer, inference_topdown, init_model
     from skimage import data
 
-    from wingpose.apis.deployment import (OnnxLandmarkModel, export_onnx, landmark_graph,
-                                          predict_landmarks)
+    from wingpose.apis.deployment import export_onnx, landmark_graph, onnxruntime_config
     weights = checkpoint if config == CONFIG else None
     image = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
     boxes = np.array([[150, 20, 330, 220], [100, 0, 400, 300]], dtype=np.float32)
-    graph, pipeline = landmark_graph(Config.fromfile(config), weights)
+    graph, _ = landmark_graph(Config.fromfile(config), weights)
     export_onnx(graph, str(tmp_path / 'm.onnx'))
-    onnx = predict_landmarks(OnnxLandmarkModel(str(tmp_path / 'm.onnx')), pipeline, image,
-                             boxes)
     model = init_model(config, weights, device='cpu')
     if weights is None:  # the same initial weights as the exported graph
         model.load_state_dict(graph.model.state_dict())
-    pytorch = np.stack([r.pred_instances.keypoints[0]
-                        for r in inference_topdown(model, image, boxes)])
+    # MMPose's init_model reads model.backbone unless cfg_options is given
+    ort_cfg = onnxruntime_config(Config.fromfile(config), str(tmp_path / 'm.onnx'), threads=2)
+    ort_model = init_model(ort_cfg, None, device='cpu', cfg_options={})
+    pytorch, onnx = (np.stack([r.pred_instances.keypoints[0]
+                               for r in inference_topdown(m, image, boxes)])
+                     for m in (model, ort_model))
     assert onnx.shape == pytorch.shape == (2, 68, 2)
     np.testing.assert_allclose(onnx, pytorch, atol=1e-3)
     assert np.ptp(onnx[:, :, 0]) > 1  # not a degenerate constant output
+
+    photo = str(tmp_path / 'astronaut.png')
+    cv2.imwrite(photo, image)
+    ort_cfg.dump(str(tmp_path / 'ort_config.py'))
+    (face, ) = next(MMPoseInferencer(pose2d=str(tmp_path / 'ort_config.py'), device='cpu',
+                                     det_model='whole_image')(photo))['predictions'][0]
+    whole_image = np.array([[0, 0, image.shape[1], image.shape[0]]], dtype=np.float32)
+    reference = inference_topdown(model, image, whole_image)[0].pred_instances.keypoints[0]
+    np.testing.assert_allclose(face['keypoints'], reference, atol=1e-3)
+
+
+def test_onnxruntime_estimator_errors(tmp_path):
+    from mmengine.config import Config
+
+    from wingpose.apis.deployment import onnxruntime_config
+    from wingpose.models import OnnxRuntimeTopdownEstimator
+    with pytest.raises(FileNotFoundError, match='missing.onnx does not exist: export it'):
+        OnnxRuntimeTopdownEstimator(str(tmp_path / 'missing.onnx'))
+    with pytest.raises(ValueError, match="only regression models .* codec is MSRAHeatmap"):
+        onnxruntime_config(
+            Config.fromfile('configs/synthface/hrnetv2-w18-small_awing_synthface.py'), 'x.onnx')
+
+
+def test_compiled_graph_gives_eager_landmarks(checkpoint):
+    """compile_for_inference (TorchInductor, frozen weights) against eager PyTorch."""
+    import torch
+    from mmengine.config import Config
+
+    from wingpose.apis.deployment import compile_for_inference, landmark_graph
+    graph, _ = landmark_graph(Config.fromfile(CONFIG), checkpoint)
+    w, h = graph.input_size.int().tolist()
+    crops = torch.rand(3, 3, h, w, generator=torch.Generator().manual_seed(0)) * 255
+    with torch.inference_mode():
+        expected = graph(crops)
+        compiled = compile_for_inference(graph)(crops)
+    assert expected.shape == (3, 68, 2) and expected.std() > 1
+    torch.testing.assert_close(compiled, expected, atol=1e-3, rtol=0)
 
 
 def test_demo_with_onnxruntime(checkpoint, tmp_path):
@@ -85,4 +124,4 @@ def test_demo_with_onnxruntime(checkpoint, tmp_path):
     result = run_tool('tools/demo.py', str(photo), '--config',
                       'configs/synthface/hrnetv2-w18-small_awing_synthface.py', '--checkpoint',
                       checkpoint, '--backend', 'onnxruntime', check=False)
-    assert result.returncode != 0 and 'runs regression models' in result.stderr
+    assert result.returncode != 0 and 'only regression models' in result.stderr

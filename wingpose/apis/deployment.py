@@ -4,16 +4,16 @@ A :class:`LandmarkGraph` is a regression model's whole test-time computation on 
 crops: the data preprocessor (BGR to RGB, mean/std), the network in ``mode='tensor'`` (for the
 two-stage model both stages, its alignment and resampling) and the decoding to crop pixels.
 :func:`export_onnx` writes it as an ONNX graph; :class:`OnnxLandmarkModel` runs that graph in
-ONNX Runtime. :func:`predict_landmarks` crops the faces with the config's test pipeline and
-maps the landmarks back to the image for either backend, so both give the same landmarks from
-the same image and boxes (within float rounding), and the same as MMPose's
-``inference_topdown`` with the PyTorch model, flip test included.
+ONNX Runtime, and :func:`onnxruntime_config` makes a config whose model is that graph behind
+MMPose's model interface, so MMPose's ``inference_topdown`` and inferencers crop the faces and
+map the landmarks back to the image for either backend: both give the same landmarks from the
+same image and boxes (within float rounding), flip test included. :func:`compile_for_inference`
+is the fast PyTorch path for a graph run many times.
 """
-from typing import Callable, Optional, Sequence, Tuple, Union
+from typing import Callable, Optional, Sequence, Tuple
 
-import numpy as np
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, ConfigDict
 from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
@@ -21,7 +21,11 @@ from mmpose.models.utils.tta import flip_coordinates
 from torch import Tensor, nn
 
 from wingpose.datasets import FaceLandmarkDataset, leaf_datasets
+from wingpose.models.pose_estimators.onnxruntime_topdown import OnnxLandmarkModel
 from wingpose.registry import MODELS
+
+__all__ = ['LandmarkGraph', 'OnnxLandmarkModel', 'compile_for_inference', 'export_onnx',
+           'landmark_graph', 'onnxruntime_config']
 
 
 class LandmarkGraph(nn.Module):
@@ -94,42 +98,31 @@ def export_onnx(graph: LandmarkGraph, path: str, opset: int = 17) -> None:
                       dynamic_axes=dict(crops={0: 'batch'}, landmarks={0: 'batch'}))
 
 
-class OnnxLandmarkModel:
-    """An exported :class:`LandmarkGraph` in ONNX Runtime (CPU), called like the graph."""
+def onnxruntime_config(cfg: Config, onnx_file: str, threads: Optional[int] = None) -> Config:
+    """``cfg`` with its model replaced by its exported graph in ONNX Runtime
+    (:class:`~wingpose.models.OnnxRuntimeTopdownEstimator`): the same data, pipelines and
+    ``test_cfg.output_keypoint_indices``, for ``init_model``, the inferencers and
+    ``tools/test.py``."""
+    if cfg.get('codec', {}).get('type') != 'RegressionLabel':
+        raise ValueError(f'only regression models (CNN6, CNN7, the two-stage model) export to '
+                         f'ONNX; this config\'s codec is {cfg.get("codec", {}).get("type")}')
+    cfg = cfg.copy()
+    test_cfg = {k: v for k, v in (cfg.model.get('test_cfg') or {}).items()
+                if k == 'output_keypoint_indices'}
+    # the scope lets MMPose's inferencer (scope 'mmpose') find the model
+    cfg.model = ConfigDict(_scope_='wingpose', type='OnnxRuntimeTopdownEstimator',
+                           onnx_file=onnx_file, threads=threads, test_cfg=test_cfg)
+    return cfg
 
-    def __init__(self, path: str, threads: Optional[int] = None):
-        import onnxruntime
-        options = onnxruntime.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        self.session = onnxruntime.InferenceSession(path, options,
-                                                    providers=['CPUExecutionProvider'])
 
-    def __call__(self, crops: Union[Tensor, np.ndarray]) -> Tensor:
-        crops = crops.numpy() if isinstance(crops, Tensor) else crops
-        (landmarks, ) = self.session.run(None, {'crops': crops.astype(np.float32)})
-        return torch.from_numpy(landmarks)
+def compile_for_inference(module: nn.Module) -> Callable[[Tensor], Tensor]:
+    """``module`` compiled by TorchInductor with freezing, for inference only.
 
-
-def predict_landmarks(backend: Callable[[Tensor], Tensor], pipeline: Compose,
-                      image: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-    """Landmarks (N, K, 2) in image pixels for the face boxes (N, 4) ``x1, y1, x2, y2``.
-
-    ``pipeline`` is the config's test pipeline (the crops); ``backend`` a
-    :class:`LandmarkGraph` or an :class:`OnnxLandmarkModel`. Crop pixels are mapped back as
-    MMPose's top-down models do: ``p / input_size * input_scale + input_center - input_scale
-    / 2``.
+    Profiling the two-stage model at batch 1 shows convolutions take three quarters of eager
+    PyTorch's time; freezing folds the weights into the graph, so oneDNN gets them prepacked
+    once and the ReLUs and poolings fused (``tools/benchmark/bench_models.py``: about 1.4x
+    eager at batch 1 on 2 cores, within 1.2x of ONNX Runtime). The weights must not change
+    afterwards, and each new input shape compiles once (20-30 s for the two-stage model on 2
+    cores). Call the result under ``torch.inference_mode()`` or ``torch.no_grad()``.
     """
-    samples = [pipeline(dict(img=image, bbox=box[None, :4].astype(np.float32),
-                             bbox_score=np.ones(1, np.float32))) for box in boxes]
-    crops = torch.stack([s['inputs'] for s in samples])
-    with torch.inference_mode():
-        landmarks = backend(crops).numpy()
-    out = []
-    for points, sample in zip(landmarks, samples):
-        meta = sample['data_samples'].metainfo
-        size = np.asarray(meta['input_size'], dtype=np.float64)
-        scale = np.asarray(meta['input_scale'], dtype=np.float64).reshape(2)
-        center = np.asarray(meta['input_center'], dtype=np.float64).reshape(2)
-        out.append(points / size * scale + center - 0.5 * scale)
-    return np.stack(out).astype(np.float32)
+    return torch.compile(module.eval(), dynamic=False, options={'freezing': True})

@@ -1,3 +1,4 @@
+from .onnxruntime_topdown import OnnxRuntimeTopdownEstimator
 from .two_stage import TwoStageTopdownEstimator
 
-__all__ = ['TwoStageTopdownEstimator']
+__all__ = ['OnnxRuntimeTopdownEstimator', 'TwoStageTopdownEstimator']
