@@ -54,6 +54,7 @@ def test_onnxruntime_gives_pytorchs_landmarks_on_an_image(config, checkpoint, tm
     from skimage import data
 
     from wingpose.apis.deployment import export_onnx, landmark_graph, onnxruntime_config
+    from wingpose.registry import MODELS
     weights = checkpoint if config == CONFIG else None
     image = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
     boxes = np.array([[150, 20, 330, 220], [100, 0, 400, 300]], dtype=np.float32)
@@ -65,6 +66,10 @@ def test_onnxruntime_gives_pytorchs_landmarks_on_an_image(config, checkpoint, tm
     # MMPose's init_model reads model.backbone unless cfg_options is given
     ort_cfg = onnxruntime_config(Config.fromfile(config), str(tmp_path / 'm.onnx'), threads=2)
     ort_model = init_model(ort_cfg, None, device='cpu', cfg_options={})
+    with pytest.raises(ValueError, match="runs inference only: mode must be 'tensor' or "):
+        ort_model(None, None, mode='loss')
+    with pytest.raises(ValueError, match='does not train: train_cfg must be empty'):
+        MODELS.build(dict(ort_cfg.model, train_cfg=dict(a=1)))
     pytorch, onnx = (np.stack([r.pred_instances.keypoints[0]
                                for r in inference_topdown(m, image, boxes)])
                      for m in (model, ort_model))
