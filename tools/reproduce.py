@@ -381,8 +381,13 @@ def best_rates(sweep: Dict[str, List[dict]]) -> Dict[str, float]:
     return best
 
 
+def sweep_unfinished(missing: List[str]) -> bool:
+    """Whether --report-only found sweep runs unfinished (no rate can be chosen yet)."""
+    return any(m.startswith('lr_sweep:') for m in missing)
+
+
 def sweep_table(sweep: Dict[str, List[dict]], best: Dict[str, float]) -> str:
-    """Validation NME io per loss and rate; the chosen rate in bold."""
+    """Validation NME io per loss and rate; the chosen rate (``best``, if any) in bold."""
     lines = ['| loss | ' + ' | '.join(f'lr {rate:g}' for rate in SWEEP_RATES) + ' |',
              '|---|' + '---:|' * len(SWEEP_RATES)]
     for loss, _ in LOSSES:
@@ -391,7 +396,7 @@ def sweep_table(sweep: Dict[str, List[dict]], best: Dict[str, float]) -> str:
             runs = sweep.get(sweep_name(loss, rate))
             value = f'{np.mean([r["metrics"]["NME_inter_ocular"] for r in runs]):.2f}' \
                 if runs else 'n/a'
-            cells.append(f'**{value}**' if runs and best[loss] == rate else value)
+            cells.append(f'**{value}**' if runs and best.get(loss) == rate else value)
         lines.append(f'| {loss} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
@@ -548,6 +553,10 @@ def main():
     start = time.time()
     for study, method, seed in tqdm(runs, desc='runs', unit='run', position=0):
         if BEST_RATE in method.options:
+            if sweep_unfinished(missing):  # --report-only, mid-sweep
+                missing.append(f'{study}: {method.name}, seed {seed} (its rate is not chosen '
+                               'until the sweep is finished)')
+                continue
             if not rates:
                 rates = best_rates(results.get('lr_sweep', {}))
             # at the config's own rate the run is the one other studies share
@@ -620,7 +629,9 @@ def main():
                       for m in STUDIES[study].methods if m.name in results[study]), '',
                   *([f'Validation NME io (%) per loss and rate (seed {seeds[0]}); the rate '
                      'the loss study uses in bold:', '',
-                     sweep_table(results[study], rates or best_rates(results[study])), '']
+                     sweep_table(results[study], rates or (
+                         {} if sweep_unfinished(missing) else best_rates(results[study]))),
+                     '']
                     if study == 'lr_sweep' else []),
                   'Where the methods differ (mean over seeds, in percent): the share of '
                   f'{"validation" if study == "lr_sweep" else "test"} faces in each band of NME '

@@ -112,6 +112,19 @@ def test_reproduce_quick(tmp_path):
     assert 'old' not in block and '| loss | Wing |' in block
     assert '![CED of the loss study](docs/ced_loss.png)' in block
 
+    # --report-only mid-sweep: the unfinished runs are listed, the loss study waits for its
+    # rates, nothing is trained
+    (sweep_result, ) = (tmp_path / 'runs').glob(
+        'cnn6_l1_synthface/*ep-fit-lr0.001/seed0/result.json')
+    sweep_result.rename(sweep_result.with_name('result.moved.json'))
+    partial = run_tool('tools/reproduce.py', '--quick', '--report-only', '--studies', 'loss',
+                       '--work-dir', str(tmp_path / 'runs'), '--out', str(tmp_path / 'partial'))
+    assert 'results.md written' in partial.stdout
+    assert not sweep_result.exists()
+    text = (tmp_path / 'partial' / 'results.md').read_text()
+    assert 'lr_sweep: L1, lr 0.001, seed 0;' in text
+    assert 'loss: Wing, seed 0 (its rate is not chosen until the sweep is finished)' in text
+
 
 def test_reproduce_refuses_a_readme_without_the_results_markers(tmp_path):
     readme = tmp_path / 'README.md'
