@@ -41,10 +41,11 @@ class OnnxRuntimeTopdownEstimator(BaseModel):
 
     ``test_step`` / ``predict`` give what the PyTorch model gives, so MMPose's
     ``inference_topdown``, ``MMPoseInferencer`` and
-    :class:`~wingpose.apis.FaceLandmarkInferencer` run the graph unchanged. The graph holds the preprocessing, the flip
-    test and the decoding (:func:`~wingpose.apis.deployment.export_onnx`), so the data
-    preprocessor only stacks the crops; the landmarks are mapped from the crop to the image as
-    MMPose's ``TopdownPoseEstimator`` does. Build its config from a model's config with
+    :class:`~wingpose.apis.FaceLandmarkInferencer` run the graph unchanged. The graph holds
+    the preprocessing, the flip test and the decoding
+    (:func:`~wingpose.apis.deployment.export_onnx`), so the data preprocessor only stacks the
+    crops; the landmarks are mapped from the crop to the image as MMPose's
+    ``TopdownPoseEstimator`` does. Build its config from a model's config with
     :func:`~wingpose.apis.deployment.onnxruntime_config`.
 
     Args:
