@@ -55,7 +55,7 @@ def onnxruntime_model(args):
         except ValueError as error:
             sys.exit(f'error: --backend onnxruntime: {args.config}: {error}')
         if not args.onnx:
-            export_onnx(landmark_graph(cfg, args.checkpoint)[0], path)
+            export_onnx(landmark_graph(cfg, args.checkpoint), path)
         # MMPose's init_model reads model.backbone unless cfg_options is given
         return init_model(ort_cfg, None, device='cpu', cfg_options={})
 

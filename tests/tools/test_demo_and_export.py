@@ -58,7 +58,7 @@ def test_onnxruntime_gives_pytorchs_landmarks_on_an_image(config, checkpoint, tm
     weights = checkpoint if config == CONFIG else None
     image = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
     boxes = np.array([[150, 20, 330, 220], [100, 0, 400, 300]], dtype=np.float32)
-    graph, _ = landmark_graph(Config.fromfile(config), weights)
+    graph = landmark_graph(Config.fromfile(config), weights)
     export_onnx(graph, str(tmp_path / 'm.onnx'))
     model = init_model(config, weights, device='cpu')
     if weights is None:  # the same initial weights as the exported graph
@@ -105,7 +105,7 @@ def test_compiled_graph_gives_eager_landmarks(checkpoint):
     from mmengine.config import Config
 
     from wingpose.apis.deployment import compile_for_inference, landmark_graph
-    graph, _ = landmark_graph(Config.fromfile(CONFIG), checkpoint)
+    graph = landmark_graph(Config.fromfile(CONFIG), checkpoint)
     w, h = graph.input_size.int().tolist()
     crops = torch.rand(3, 3, h, w, generator=torch.Generator().manual_seed(0)) * 255
     with torch.inference_mode():

@@ -29,7 +29,7 @@ def main():
     args = parser.parse_args()
     if args.opset < 17:
         sys.exit(f'error: --opset must be >= 17 (grid_sample), got {args.opset}')
-    graph, _ = landmark_graph(Config.fromfile(args.config), args.checkpoint)
+    graph = landmark_graph(Config.fromfile(args.config), args.checkpoint)
     export_onnx(graph, args.out, args.opset)
     w, h = graph.input_size.int().tolist()
     crops = torch.from_numpy(np.random.default_rng(0).uniform(0, 255, (3, 3, h, w))).float()

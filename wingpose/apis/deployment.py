@@ -10,12 +10,11 @@ map the landmarks back to the image for either backend: both give the same landm
 same image and boxes (within float rounding), flip test included. :func:`compile_for_inference`
 is the fast PyTorch path for a graph run many times.
 """
-from typing import Callable, Optional, Sequence, Tuple
+from typing import Callable, Optional, Sequence
 
 import torch
 import torch._inductor.config as inductor_config
 from mmengine.config import Config, ConfigDict
-from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
 from mmpose.models.utils.tta import flip_coordinates
@@ -76,9 +75,9 @@ class LandmarkGraph(nn.Module):
 
 
 def landmark_graph(cfg: Config, checkpoint: Optional[str] = None,
-                   device: str = 'cpu') -> Tuple[LandmarkGraph, Compose]:
+                   device: str = 'cpu') -> LandmarkGraph:
     """The :class:`LandmarkGraph` of a config's model (weights from ``checkpoint``, else
-    initialised) in eval mode, and the config's test pipeline."""
+    initialised) in eval mode."""
     init_default_scope(cfg.get('default_scope', 'wingpose'))
     model = MODELS.build(cfg.model)
     if checkpoint:
@@ -88,7 +87,7 @@ def landmark_graph(cfg: Config, checkpoint: Optional[str] = None,
     dataset = next(leaf_datasets(cfg.test_dataloader.dataset))
     meta = FaceLandmarkDataset._load_metainfo(dict(dataset.metainfo))
     graph = LandmarkGraph.from_model(model, cfg.codec['input_size'], meta['flip_indices'])
-    return graph.to(device).eval(), Compose(dataset.pipeline)
+    return graph.to(device).eval()
 
 
 def export_onnx(graph: LandmarkGraph, path: str, opset: int = 17) -> None:
