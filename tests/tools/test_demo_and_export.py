@@ -99,6 +99,20 @@ def test_onnxruntime_estimator_errors(tmp_path):
             Config.fromfile('configs/synthface/hrnetv2-w18-small_awing_synthface.py'), 'x.onnx')
 
 
+def test_onnxruntime_config_keeps_the_dataset_meta_behind_pdb():
+    """MMPose's init_model and inferencers read the dataset meta from the training dataset's
+    config: behind PDB's wrapper it would fall back to COCO's 17 keypoints."""
+    from mmengine.config import Config
+
+    from wingpose.apis.deployment import onnxruntime_config  # (before mmpose.apis: compat)
+    from mmpose.apis.inference import dataset_meta_from_config  # isort: skip
+    cfg = Config.fromfile('configs/synthface/cnn6-cnn7_wing_pdb_synthface.py')
+    assert dataset_meta_from_config(cfg) is None  # init_model falls back to COCO's meta
+    meta = dataset_meta_from_config(onnxruntime_config(cfg, 'model.onnx'))
+    assert meta['num_keypoints'] == 68
+    assert meta['flip_indices'][:3] == [16, 15, 14]
+
+
 def test_compiled_graph_gives_eager_landmarks(checkpoint):
     """compile_for_inference (TorchInductor, frozen weights) against eager PyTorch."""
     import torch

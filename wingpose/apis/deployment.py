@@ -101,7 +101,8 @@ def export_onnx(graph: LandmarkGraph, path: str, opset: int = 17) -> None:
 def onnxruntime_config(cfg: Config, onnx_file: str, threads: Optional[int] = None) -> Config:
     """``cfg`` with its model replaced by its exported graph in ONNX Runtime
     (:class:`~wingpose.models.OnnxRuntimeTopdownEstimator`): the same data, pipelines and
-    ``test_cfg.output_keypoint_indices``, for ``init_model`` (with ``cfg_options={}``: without,
+    ``test_cfg.output_keypoint_indices`` (the training dataloader: the test dataset, whose
+    meta MMPose reads), for ``init_model`` (with ``cfg_options={}``: without,
     it reads ``model.backbone``) and the inferencers."""
     if cfg.get('codec', {}).get('type') != 'RegressionLabel':
         raise ValueError(f'only regression models (CNN6, CNN7, the two-stage model) export to '
@@ -112,6 +113,10 @@ def onnxruntime_config(cfg: Config, onnx_file: str, threads: Optional[int] = Non
     # the scope lets MMPose's inferencer (scope 'mmpose') find the model
     cfg.model = ConfigDict(_scope_='wingpose', type='OnnxRuntimeTopdownEstimator',
                            onnx_file=onnx_file, threads=threads, test_cfg=test_cfg)
+    # MMPose's init_model and inferencers take the dataset meta (keypoints, flip pairs,
+    # skeleton) from the training dataset's config, and fall back to COCO's where a wrapper
+    # (PoseBalancedDataset) hides it; the graph does not train: the test dataset stands there
+    cfg.train_dataloader = ConfigDict(dataset=next(leaf_datasets(cfg.test_dataloader.dataset)))
     return cfg
 
 
