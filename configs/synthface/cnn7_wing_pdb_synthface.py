@@ -1,5 +1,6 @@
 # cnn7 with Wing loss and pose-based data balancing on the synthetic benchmark.
+# The pose component is the one that mirroring the shapes negates (yaw): component='auto'.
 _base_ = ['./cnn7_wing_synthface.py']
 train_dataloader = dict(dataset=dict(
-    _delete_=True, type='PoseBalancedDataset', num_bins=9,
+    _delete_=True, type='PoseBalancedDataset', num_bins=9, component='auto',
     dataset={{_base_.train_dataloader.dataset}}))

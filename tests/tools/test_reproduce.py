@@ -126,6 +126,52 @@ def test_reproduce_quick(tmp_path):
     assert 'loss: Wing, seed 0 (its rate is not chosen until the sweep is finished)' in text
 
 
+def test_a_claim_is_decided_only_by_a_gap_beyond_the_spread_over_seeds():
+    reproduce = load_reproduce()
+
+    def runs(*nme):
+        return [dict(metrics=dict(NME_inter_ocular=value)) for value in nme]
+
+    # population std of (7.0, 7.2, 7.4): 0.163
+    results = dict(loss={'Wing': runs(7.0, 7.2, 7.4), 'L2': runs(8.0, 8.2, 8.4),
+                         'L1': runs(7.1, 7.3, 7.5), 'smooth L1': runs(6.0, 6.1, 6.2)})
+    assert reproduce.verdicts(results, mean_shape_nme=20.) == [
+        '- Wing beats L2 (Wing paper): **reproduced** (Wing 7.20 ± 0.16 vs L2 8.20 ± 0.16, '
+        'NME io full; gap 1.00 > spread 0.16)',
+        '- Wing beats L1 (Wing paper): **undecided** (Wing 7.20 ± 0.16 vs L1 7.30 ± 0.16, '
+        'NME io full; gap 0.10 <= spread 0.16: the gap is within the spread over seeds)',
+        '- Wing beats smooth L1 (Wing paper): **NOT reproduced** (Wing 7.20 ± 0.16 vs smooth L1 '
+        '6.10 ± 0.08, NME io full; gap 1.10 > spread 0.16)']
+    # neither method beats the mean shape: undecided whatever the gap
+    assert all('**undecided**' in line and 'neither beats the mean shape in the box, 6.00' in line
+               for line in reproduce.verdicts(results, mean_shape_nme=6.))
+    one_seed = dict(loss={'Wing': runs(7.0), 'L2': runs(7.05)})
+    assert reproduce.verdicts(one_seed, mean_shape_nme=20.) == [
+        '- Wing beats L2 (Wing paper): **reproduced** (Wing 7.00 vs L2 7.05, NME io full; '
+        'one seed, no spread to judge the gap by)']
+
+
+def test_pdb_report_shows_the_balancing_of_the_pdb_config(tmp_path):
+    """The report's PDB histogram is the one the PDB config's training set gets, with the
+    pose component ``component='auto'`` chose (yaw: the first, negated by mirroring)."""
+    from wingpose.datasets.synthetic import generate_synthetic_faces
+    reproduce = load_reproduce()
+    generate_synthetic_faces(str(tmp_path / 'data'), 60, 2, seed=0, image_size=64)
+    summary = reproduce.plot_pdb(str(tmp_path / 'pdb.png'), reproduce.cnn6('wing_pdb'),
+                                 str(tmp_path / 'data'))
+    match = re.fullmatch(r'`configs/synthface/cnn6_wing_pdb_synthface.py`: 9 bins of '
+                         r"\|projection on principal component 0\| of the aligned training "
+                         r"shapes, chosen by `component='auto'`: its scores correlate "
+                         r'(-[01]\.\d\d) with those of the mirrored shapes, the yaw axis; '
+                         r'histogram before \[(.*)\], after \[(.*)\]', summary)
+    assert match, summary
+    assert float(match.group(1)) < -0.9
+    before = [int(c) for c in match.group(2).split(', ')]
+    after = [int(c) for c in match.group(3).split(', ')]
+    assert sum(before) == 60 and sum(after) > 60
+    assert (tmp_path / 'pdb.png').stat().st_size > 1000
+
+
 def test_reproduce_refuses_a_readme_without_the_results_markers(tmp_path):
     readme = tmp_path / 'README.md'
     readme.write_text('# no markers\n')
