@@ -21,7 +21,7 @@ import re
 import subprocess
 import sys
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import numpy as np
@@ -67,25 +67,31 @@ def cnn6(loss: str) -> str:
 LOSSES = (('L2', 'l2'), ('L1', 'l1'), ('smooth L1', 'smoothl1'), ('Wing', 'wing'),
           ('RWing', 'rwing'))
 # The loss study trains each loss at its own rate, chosen on a validation split of the
-# training set (the last NUM_VAL faces, carve_validation), never on the test set. --quick
-# sweeps the configs' own rate only.
-SWEEP_RATES = (3e-4, 1e-3, 3e-3)
+# training set (the last NUM_VAL faces, carve_validation), never on the test set. A loss whose
+# best rate is the largest (smallest) it was swept at is swept one step further up (down) this
+# ladder, until its best rate lies inside its grid. --quick sweeps the configs' own rate only.
+RATE_LADDER = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
+SWEEP_RATES = RATE_LADDER[3:6]  # 3e-4, 1e-3, 3e-3
 QUICK_SWEEP_RATES = (1e-3, )
 NUM_VAL = 200
 ON_VALIDATION = ('train_dataloader.dataset.ann_file=annotations/synthface_68_fit.json',
                  'val_dataloader.dataset.ann_file=annotations/synthface_68_val.json',
                  'test_dataloader.dataset.ann_file=annotations/synthface_68_val.json')
-BEST_RATE = 'optim_wrapper.optimizer.lr={best_lr}'  # the loss's rate chosen by the sweep
+# marks the option that becomes the loss's rate chosen by the sweep
+BEST_RATE = 'optim_wrapper.optimizer.lr={best_lr}'
 
 
 def sweep_name(loss: str, rate: float) -> str:
     return f'{loss}, lr {rate:g}'
 
 
-SWEEP_METHODS = [Method(sweep_name(name, rate), cnn6(key),
-                        (f'optim_wrapper.optimizer.lr={rate:g}', *ON_VALIDATION),
-                        f'fit-lr{rate:g}')
-                 for name, key in LOSSES for rate in SWEEP_RATES]
+def sweep_method(loss: str, rate: float) -> Method:
+    """The sweep's run of ``loss`` (its name in LOSSES) at ``rate``, on the validation split."""
+    return Method(sweep_name(loss, rate), cnn6(dict(LOSSES)[loss]),
+                  (f'optim_wrapper.optimizer.lr={rate:g}', *ON_VALIDATION), f'fit-lr{rate:g}')
+
+
+SWEEP_METHODS = [sweep_method(loss, rate) for loss, _ in LOSSES for rate in SWEEP_RATES]
 
 WING_W5 = ('model.head.loss.w=5.', 'model.head.loss.epsilon=1.')
 WING_W20 = ('model.head.loss.w=20.', 'model.head.loss.epsilon=4.')
@@ -358,6 +364,17 @@ def differences_table(runs: Dict[str, List[Tuple[np.ndarray, np.ndarray]]]) -> s
     return '\n'.join(lines)
 
 
+def configs_line(methods: List[Method]) -> str:
+    """The configs of a study's methods with their options; options all of them share once."""
+    shared = [o for o in methods[0].options if all(o in m.options for m in methods)]
+    described = []
+    for method in methods:
+        own = [o for o in method.options if o not in shared]
+        described.append(f'`{method.config}`' + (f' with `{" ".join(own)}`' if own else ''))
+    return 'Configs: ' + ', '.join(described) + (
+        f'; every run with `{" ".join(shared)}`' if shared else '')
+
+
 def study_methods(study: str, quick: bool) -> List[Method]:
     """The methods a run of ``study`` trains (--quick sweeps fewer rates)."""
     methods = STUDIES[study].methods
@@ -368,17 +385,37 @@ def study_methods(study: str, quick: bool) -> List[Method]:
     return methods
 
 
+def rate_scores(sweep: Dict[str, List[dict]], loss: str) -> Dict[float, float]:
+    """The swept rates of ``loss`` and their validation NME io (mean over their runs)."""
+    return {rate: np.mean([r['metrics']['NME_inter_ocular'] for r in sweep[sweep_name(loss, rate)]])
+            for rate in RATE_LADDER if sweep_name(loss, rate) in sweep}
+
+
 def best_rates(sweep: Dict[str, List[dict]]) -> Dict[str, float]:
     """Per loss, the swept rate with the lowest validation NME io (mean over its runs)."""
     best = {}
     for loss, _ in LOSSES:
-        scores = {rate: np.mean([r['metrics']['NME_inter_ocular']
-                                 for r in sweep[sweep_name(loss, rate)]])
-                  for rate in SWEEP_RATES if sweep_name(loss, rate) in sweep}
+        scores = rate_scores(sweep, loss)
         if not scores:
             raise RuntimeError(f'the learning-rate sweep has no run of {loss}')
         best[loss] = min(scores, key=scores.get)
     return best
+
+
+def sweep_extensions(sweep: Dict[str, List[dict]]) -> List[Method]:
+    """The sweep's next runs: for each loss swept at two rates or more whose best rate is the
+    largest (smallest) of its grid, the next rate up (down) RATE_LADDER, while there is one."""
+    extra = []
+    for loss, _ in LOSSES:
+        scores = rate_scores(sweep, loss)
+        if len(scores) < 2:
+            continue
+        best = min(scores, key=scores.get)
+        step = 1 if best == max(scores) else -1 if best == min(scores) else 0
+        index = RATE_LADDER.index(best) + step
+        if step and 0 <= index < len(RATE_LADDER):
+            extra.append(sweep_method(loss, RATE_LADDER[index]))
+    return extra
 
 
 def sweep_unfinished(missing: List[str]) -> bool:
@@ -388,11 +425,13 @@ def sweep_unfinished(missing: List[str]) -> bool:
 
 def sweep_table(sweep: Dict[str, List[dict]], best: Dict[str, float]) -> str:
     """Validation NME io per loss and rate; the chosen rate (``best``, if any) in bold."""
-    lines = ['| loss | ' + ' | '.join(f'lr {rate:g}' for rate in SWEEP_RATES) + ' |',
-             '|---|' + '---:|' * len(SWEEP_RATES)]
+    rates = [rate for rate in RATE_LADDER
+             if any(sweep_name(loss, rate) in sweep for loss, _ in LOSSES)]
+    lines = ['| loss | ' + ' | '.join(f'lr {rate:g}' for rate in rates) + ' |',
+             '|---|' + '---:|' * len(rates)]
     for loss, _ in LOSSES:
         cells = []
-        for rate in SWEEP_RATES:
+        for rate in rates:
             runs = sweep.get(sweep_name(loss, rate))
             value = f'{np.mean([r["metrics"]["NME_inter_ocular"] for r in runs]):.2f}' \
                 if runs else 'n/a'
@@ -569,26 +608,38 @@ def main():
     analysis: Dict[str, Dict[str, List[Tuple[np.ndarray, np.ndarray]]]] = OrderedDict()
     epochs: Dict[str, Dict[str, int]] = OrderedDict()
     missing = []
+    ran: Dict[str, Dict[str, Method]] = OrderedDict()  # the methods as run, rates resolved
+    queue = deque(runs)
+    progress = tqdm(total=len(runs), desc='runs', unit='run', position=0)
     start = time.time()
-    for study, method, seed in tqdm(runs, desc='runs', unit='run', position=0):
+    while queue:
+        study, method, seed = queue[0]
+        if BEST_RATE in method.options and not rates and not sweep_unfinished(missing):
+            extra = sweep_extensions(results.get('lr_sweep', {}))
+            if extra:  # a best rate at the edge of its grid: the sweep goes on first
+                queue.extendleft(('lr_sweep', m, seeds[0]) for m in reversed(extra))
+                progress.total += len(extra)
+                continue
+            rates = best_rates(results.get('lr_sweep', {}))
+        queue.popleft()
+        progress.update()
         if BEST_RATE in method.options:
             if sweep_unfinished(missing):  # --report-only, mid-sweep
                 missing.append(f'{study}: {method.name}, seed {seed} (its rate is not chosen '
                                'until the sweep is finished)')
                 continue
-            if not rates:
-                rates = best_rates(results.get('lr_sweep', {}))
             # at the config's own rate the run is the one other studies share
-            same = rates[method.name] == config_rate(method.config)
+            rate = rates[method.name]
+            same = rate == config_rate(method.config)
             method = method._replace(
-                options=tuple(o for o in method.options if not (same and o == BEST_RATE)),
-                tag='' if same else method.tag.format(best_lr=f'{rates[method.name]:g}'))
+                options=tuple(o for o in method.options if o != BEST_RATE)
+                + (() if same else (f'optim_wrapper.optimizer.lr={rate:g}', )),
+                tag='' if same else method.tag.format(best_lr=f'{rate:g}'))
         options = (data_options(method.config, data) + [f'randomness.seed={seed}']
                    + STUDIES[study].options + list(method.options)
                    + (quick_options() if args.quick else []))
         num_epochs = max_epochs(method.config, options)
-        options = [o.format(runs=args.work_dir, seed=seed, epochs=num_epochs,
-                            best_lr=f'{rates.get(method.name, 0):g}') for o in options]
+        options = [o.format(runs=args.work_dir, seed=seed, epochs=num_epochs) for o in options]
         tqdm.write(f'[{study}] {method.name}, seed {seed}: {method.config} {" ".join(options)}')
         # keyed by config, length and variant: a run shared by several studies is trained once
         work_dir = osp.join(args.work_dir, osp.splitext(osp.basename(method.config))[0],
@@ -598,12 +649,14 @@ def main():
             missing.append(f'{study}: {method.name}, seed {seed}')
             continue
         result = run_once(method.config, work_dir, options, num_epochs)
+        ran.setdefault(study, OrderedDict())[method.name] = method
         results.setdefault(study, OrderedDict()).setdefault(method.name, []).append(result)
         epochs.setdefault(study, OrderedDict())[method.name] = num_epochs
         if method.name not in curves.get(study, {}):
             curves.setdefault(study, OrderedDict())[method.name] = per_image_nme(work_dir)
         analysis.setdefault(study, OrderedDict()).setdefault(method.name, []).append(
             (error_bands(per_image_nme(work_dir), ERROR_BANDS), per_landmark_nme(work_dir)))
+    progress.close()
 
     os.makedirs(args.out, exist_ok=True)
     commit = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True,
@@ -642,9 +695,7 @@ def main():
         lines += [f'## {STUDIES[study].question}', '',
                   f'{" or ".join(map(str, lengths))} epochs per run, {runs_of} per method.', '',
                   table(results[study]), '',
-                  'Configs: ' + ', '.join(
-                      f'`{m.config}`' + (f' with `{" ".join(m.options)}`' if m.options else '')
-                      for m in STUDIES[study].methods if m.name in results[study]), '',
+                  configs_line(list(ran[study].values())), '',
                   *([f'Validation NME io (%) per loss and rate (seed {seeds[0]}); the rate '
                      'the loss study uses in bold:', '',
                      sweep_table(results[study], rates or (
@@ -667,7 +718,7 @@ def main():
     if args.readme is not None:
         write_readme_block(args.readme, readme_summary(results, lines[2], claims, args.out,
                                                          args.readme))
-    print(f'{osp.join(args.out, "results.md")} written ({len(runs)} runs, '
+    print(f'{osp.join(args.out, "results.md")} written ({progress.total} runs, '
           f'{(time.time() - start) / 60:.1f} min)')
 
 
