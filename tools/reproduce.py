@@ -430,12 +430,11 @@ def sweep_table(sweep: Dict[str, List[dict]], best: Dict[str, float]) -> str:
     lines = ['| loss | ' + ' | '.join(f'lr {rate:g}' for rate in rates) + ' |',
              '|---|' + '---:|' * len(rates)]
     for loss, _ in LOSSES:
+        scores = rate_scores(sweep, loss)
         cells = []
         for rate in rates:
-            runs = sweep.get(sweep_name(loss, rate))
-            value = f'{np.mean([r["metrics"]["NME_inter_ocular"] for r in runs]):.2f}' \
-                if runs else 'n/a'
-            cells.append(f'**{value}**' if runs and best.get(loss) == rate else value)
+            value = f'{scores[rate]:.2f}' if rate in scores else 'n/a'
+            cells.append(f'**{value}**' if rate in scores and best.get(loss) == rate else value)
         lines.append(f'| {loss} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
