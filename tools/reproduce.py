@@ -365,8 +365,10 @@ def differences_table(runs: Dict[str, List[Tuple[np.ndarray, np.ndarray]]]) -> s
 
 
 def configs_line(methods: List[Method]) -> str:
-    """The configs of a study's methods with their options; options all of them share once."""
-    shared = [o for o in methods[0].options if all(o in m.options for m in methods)]
+    """The configs of a study's methods with their options; options all of them (two or
+    more) share said once."""
+    shared = [o for o in methods[0].options
+              if len(methods) > 1 and all(o in m.options for m in methods)]
     described = []
     for method in methods:
         own = [o for o in method.options if o not in shared]

@@ -191,6 +191,10 @@ def test_the_sweep_goes_past_a_best_rate_at_the_edge_of_its_grid(tmp_path, monke
     assert ('`configs/synthface/cnn6_l2_synthface.py` with `optim_wrapper.optimizer.lr=0.03`, '
             '`configs/synthface/cnn6_l1_synthface.py`, ') in text
     assert '{best_lr}' not in text
+    # a single method keeps its options
+    single = reproduce.Method('L2', 'configs/a.py', ('optim_wrapper.optimizer.lr=0.03', ))
+    assert reproduce.configs_line([single]) == \
+        'Configs: `configs/a.py` with `optim_wrapper.optimizer.lr=0.03`'
 
     # --report-only with an extension unfinished: the loss study waits for its rates
     next((tmp_path / 'runs').glob('cnn6_l2_synthface/*-fit-lr0.1/seed0/result.json')).unlink()
