@@ -204,8 +204,8 @@ def parse_args():
                         help='write the report from the finished runs; list the missing ones')
     parser.add_argument('--readme', default=None,
                         help='Markdown file whose results block (between the markers '
-                        f'{README_BEGIN!r} and {README_END!r}) gets the summary; default: '
-                        'README.md, none with --quick')
+                        f'{README_BEGIN!r} and {README_END!r}) gets the summary once every '
+                        'run is finished; default: README.md, none with --quick')
     args = parser.parse_args()
     if args.readme is None and not args.quick:
         args.readme = osp.join(ROOT, 'README.md')
@@ -653,10 +653,10 @@ def main():
         ran.setdefault(study, OrderedDict())[method.name] = method
         results.setdefault(study, OrderedDict()).setdefault(method.name, []).append(result)
         epochs.setdefault(study, OrderedDict())[method.name] = num_epochs
-        if method.name not in curves.get(study, {}):
-            curves.setdefault(study, OrderedDict())[method.name] = per_image_nme(work_dir)
+        nme = per_image_nme(work_dir)
+        curves.setdefault(study, OrderedDict()).setdefault(method.name, nme)  # first seed's
         analysis.setdefault(study, OrderedDict()).setdefault(method.name, []).append(
-            (error_bands(per_image_nme(work_dir), ERROR_BANDS), per_landmark_nme(work_dir)))
+            (error_bands(nme, ERROR_BANDS), per_landmark_nme(work_dir)))
     progress.close()
 
     os.makedirs(args.out, exist_ok=True)
@@ -716,7 +716,9 @@ def main():
               'over seeds, and undecided otherwise.', '', *claims, '']
     with open(osp.join(args.out, 'results.md'), 'w') as f:
         f.write('\n'.join(lines))
-    if args.readme is not None:
+    if args.readme is not None and missing:  # the README shows finished studies only
+        print(f'{args.readme}: results block left as it was ({len(missing)} runs not finished)')
+    elif args.readme is not None:
         write_readme_block(args.readme, readme_summary(results, lines[2], claims, args.out,
                                                          args.readme))
     print(f'{osp.join(args.out, "results.md")} written ({progress.total} runs, '

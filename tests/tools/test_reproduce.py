@@ -131,7 +131,7 @@ def test_reproduce_quick(tmp_path):
 def test_the_sweep_goes_past_a_best_rate_at_the_edge_of_its_grid(tmp_path, monkeypatch):
     """The sweep extends a loss's rates along the ladder while its best rate is the grid's
     largest or smallest; the loss study then trains at the extended best rate (runs faked:
-    each loss's validation NME is least at a known rate)."""
+    each loss's validation NME is least at a known rate). A partial report leaves the README."""
     import json
     import math
     import sys
@@ -201,8 +201,11 @@ def test_the_sweep_goes_past_a_best_rate_at_the_edge_of_its_grid(tmp_path, monke
     monkeypatch.setattr(sys, 'argv', command + ['--report-only', '--out',
                                                 str(tmp_path / 'partial')])
     trained.clear()
+    summary = readme.read_text()
     reproduce.main()
     assert trained == []  # nothing trained
+    # the README keeps the finished run's results; the partial report goes to --out only
+    assert readme.read_text() == summary and '| loss | L2 |' in summary
     text = (tmp_path / 'partial' / 'results.md').read_text()
     assert 'lr_sweep: L2, lr 0.1, seed 0; loss: L2, seed 0 (its rate is not chosen' in text
 
