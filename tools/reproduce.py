@@ -721,8 +721,8 @@ def main():
     elif args.readme is not None:
         write_readme_block(args.readme, readme_summary(results, lines[2], claims, args.out,
                                                          args.readme))
-    print(f'{osp.join(args.out, "results.md")} written ({progress.total} runs, '
-          f'{(time.time() - start) / 60:.1f} min)')
+    print(f'{osp.join(args.out, "results.md")} written ({progress.total - len(missing)} runs '
+          f'reported, {len(missing)} not finished; {(time.time() - start) / 60:.1f} min)')
 
 
 if __name__ == '__main__':

@@ -128,7 +128,8 @@ def test_reproduce_quick(tmp_path):
     assert 'loss: Wing, seed 0 (its rate is not chosen until the sweep is finished)' in text
 
 
-def test_the_sweep_goes_past_a_best_rate_at_the_edge_of_its_grid(tmp_path, monkeypatch):
+def test_the_sweep_goes_past_a_best_rate_at_the_edge_of_its_grid(tmp_path, monkeypatch,
+                                                                 capsys):
     """The sweep extends a loss's rates along the ladder while its best rate is the grid's
     largest or smallest; the loss study then trains at the extended best rate (runs faked:
     each loss's validation NME is least at a known rate). A partial report leaves the README."""
@@ -202,8 +203,13 @@ def test_the_sweep_goes_past_a_best_rate_at_the_edge_of_its_grid(tmp_path, monke
                                                 str(tmp_path / 'partial')])
     trained.clear()
     summary = readme.read_text()
+    capsys.readouterr()
     reproduce.main()
     assert trained == []  # nothing trained
+    # the sweep's unfinished run and the five loss runs waiting for their rates
+    printed = capsys.readouterr().out
+    assert f'{readme}: results block left as it was (6 runs not finished)' in printed
+    assert 'results.md written (19 runs reported, 6 not finished;' in printed
     # the README keeps the finished run's results; the partial report goes to --out only
     assert readme.read_text() == summary and '| loss | L2 |' in summary
     text = (tmp_path / 'partial' / 'results.md').read_text()
