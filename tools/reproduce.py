@@ -234,18 +234,27 @@ def write_readme_block(path: str, block: List[str]) -> None:
 
 
 def readme_summary(results: Dict[str, Dict[str, List[dict]]], header: str, claims: List[str],
-                   out_dir: str, readme: str) -> List[str]:
-    """The README's results block: one table over the studies, the claims, the loss CED."""
+                   sweep: Optional[str], loss_differences: Optional[str], out_dir: str,
+                   readme: str) -> List[str]:
+    """The README's results block: one table over the studies (mean ± std over seeds), the
+    rate sweep, where the losses differ, the claims and the loss study's CED."""
     docs = osp.relpath(out_dir, osp.dirname(osp.abspath(readme)))
     lines = [header, '', '| study | method | NME io | NME io, yaw 45-90 | FR io | AUC io |',
              '|---|---|---:|---:|---:|---:|']
     for study, methods in results.items():
         if study == 'lr_sweep':
-            continue  # validation runs; results.md has the sweep
+            continue  # validation runs: the sweep table below
         for method, runs in methods.items():
-            cells = [np.array([metric(r['metrics'], subset, key) for r in runs]).mean()
+            cells = [spread_of(np.array([metric(r['metrics'], subset, key) for r in runs]))
                      for subset, key in (COLUMNS[0], COLUMNS[1], COLUMNS[3], COLUMNS[4])]
-            lines.append(f'| {study} | {method} | ' + ' | '.join(f'{c:.2f}' for c in cells) + ' |')
+            lines.append(f'| {study} | {method} | ' + ' | '.join(cells) + ' |')
+    if sweep is not None:
+        lines += ['', 'The learning rate of each loss of the loss study, chosen (bold) on a '
+                  'validation split of the training set: validation NME io.', '', sweep]
+    if loss_differences is not None:
+        lines += ['', 'Where the losses differ, on the test set: the share of faces in each '
+                  'band of NME io, and the NME io of each landmark group.', '',
+                  loss_differences]
     lines += ['', 'The papers\' claims on this benchmark:', '', *claims, '']
     if 'loss' in results:
         lines += [f'![CED of the loss study]({docs}/ced_loss.png)', '']
@@ -688,6 +697,9 @@ def main():
     if missing:
         lines += ['Runs not finished when this report was written (left out of the tables): '
                   + '; '.join(missing) + '.', '']
+    sweep = None if 'lr_sweep' not in results else sweep_table(results['lr_sweep'], rates or (
+        {} if sweep_unfinished(missing) else best_rates(results['lr_sweep'])))
+    differences = {study: differences_table(analysis[study]) for study in results}
     for study in results:
         lengths = sorted(set(epochs[study].values()))
         used = seeds[:STUDIES[study].num_seeds]
@@ -698,15 +710,12 @@ def main():
                   table(results[study]), '',
                   configs_line(list(ran[study].values())), '',
                   *([f'Validation NME io (%) per loss and rate (seed {seeds[0]}); the rate '
-                     'the loss study uses in bold:', '',
-                     sweep_table(results[study], rates or (
-                         {} if sweep_unfinished(missing) else best_rates(results[study]))),
-                     '']
+                     'the loss study uses in bold:', '', sweep, '']
                     if study == 'lr_sweep' else []),
                   'Where the methods differ (mean over seeds, in percent): the share of '
                   f'{"validation" if study == "lr_sweep" else "test"} faces in each band of NME '
                   'io, and the NME io of each landmark group.', '',
-                  differences_table(analysis[study]), '',
+                  differences[study], '',
                   f'![CED, {study}](ced_{study}.png)', '']
         save_ced(osp.join(args.out, f'ced_{study}'), curves[study], 0.08, 'NME inter_ocular')
     lines += ['## Pose-based data balancing of the training set', '',
@@ -719,8 +728,8 @@ def main():
     if args.readme is not None and missing:  # the README shows finished studies only
         print(f'{args.readme}: results block left as it was ({len(missing)} runs not finished)')
     elif args.readme is not None:
-        write_readme_block(args.readme, readme_summary(results, lines[2], claims, args.out,
-                                                         args.readme))
+        write_readme_block(args.readme, readme_summary(
+            results, lines[2], claims, sweep, differences.get('loss'), args.out, args.readme))
     print(f'{osp.join(args.out, "results.md")} written ({progress.total - len(missing)} runs '
           f'reported, {len(missing)} not finished; {(time.time() - start) / 60:.1f} min)')
 

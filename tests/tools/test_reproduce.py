@@ -185,7 +185,14 @@ def test_the_sweep_goes_past_a_best_rate_at_the_edge_of_its_grid(tmp_path, monke
     text = (tmp_path / 'docs' / 'results.md').read_text()
     assert ('| loss | lr 3e-05 | lr 0.0001 | lr 0.0003 | lr 0.001 | lr 0.003 | lr 0.01 | '
             'lr 0.03 | lr 0.1 |') in text
-    assert '| L2 | n/a | n/a | 12.00 | 11.48 | 11.00 | 10.48 | **10.00** | 10.52 |' in text
+    sweep_row = '| L2 | n/a | n/a | 12.00 | 11.48 | 11.00 | 10.48 | **10.00** | 10.52 |'
+    assert sweep_row in text
+    # the README block: the studies' table, the sweep and where the losses differ (test set)
+    block = readme.read_text()
+    assert '| loss | L2 | 10.00 | 10.00 | 50.00 | 5.00 |' in block and sweep_row in block
+    assert ('on the test set: the share of faces in each band of NME io, and the NME io of '
+            'each landmark group.\n\n| method | < 2 % | 2-5 % | 5-8 % | >= 8 % | NME jaw |') \
+        in block
     # each study's configs, with the rates as run; the options every run shares said once
     assert text.count('; every run with `train_dataloader.dataset.ann_file=annotations/'
                       'synthface_68_fit.json') == 1
@@ -239,6 +246,23 @@ def test_a_claim_is_decided_only_by_a_gap_beyond_the_spread_over_seeds():
     assert reproduce.verdicts(one_seed, mean_shape_nme=20.) == [
         '- Wing beats L2 (Wing paper): **reproduced** (Wing 7.00 vs L2 7.05, NME io full; '
         'one seed, no spread to judge the gap by)']
+
+
+def test_readme_block_gives_each_figure_with_its_spread_over_seeds(tmp_path):
+    reproduce = load_reproduce()
+    # population std of (8.0, 9.0): 0.5; of (40, 44): 2
+    runs = [dict(metrics={'NME_inter_ocular': nme, 'yaw_45_90/NME_inter_ocular': 3 * nme,
+                          'FR@0.08_inter_ocular': fr, 'AUC@0.08_inter_ocular': 10.})
+            for nme, fr in ((8.0, 40.), (9.0, 44.))]
+    block = reproduce.readme_summary(
+        dict(pdb={'CNN6, Wing': runs}), 'header', ['- a claim'], None, None,
+        str(tmp_path / 'docs'), str(tmp_path / 'README.md'))
+    assert '| pdb | CNN6, Wing | 8.50 ± 0.50 | 25.50 ± 1.50 | 42.00 ± 2.00 | 10.00 ± 0.00 |' \
+        in block
+    # no loss study: neither its sweep, its differences nor its CED
+    assert not any('learning rate' in line or 'losses differ' in line or 'ced_loss' in line
+                   for line in block)
+    assert block[-2] == 'Every table, CED plot and config: [docs/results.md](docs/results.md).'
 
 
 def test_pdb_report_shows_the_balancing_of_the_pdb_config(tmp_path):
