@@ -512,8 +512,11 @@ def verdicts(all_results: Dict[str, Dict[str, List[dict]]],
         if min(len(b), len(w)) == 1:
             reason = 'one seed, no spread to judge the gap by'
         else:
-            reason = (f'gap {abs(gap):.2f} {">" if abs(gap) > spread else "<="} spread '
-                      f'{spread:.2f}')
+            # more decimals where two would show the gap and the spread equal
+            digits = next((d for d in range(2, 5) if f'{abs(gap):.{d}f}' != f'{spread:.{d}f}'),
+                          5)
+            reason = (f'gap {abs(gap):.{digits}f} {">" if abs(gap) > spread else "<="} spread '
+                      f'{spread:.{digits}f}')
             if abs(gap) <= spread:
                 verdict = 'undecided'
                 reason += ': the gap is within the spread over seeds'

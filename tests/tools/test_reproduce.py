@@ -239,6 +239,10 @@ def test_a_claim_is_decided_only_by_a_gap_beyond_the_spread_over_seeds():
         'NME io full; gap 0.10 <= spread 0.16: the gap is within the spread over seeds)',
         '- Wing beats smooth L1 (Wing paper): **NOT reproduced** (Wing 7.20 ± 0.16 vs smooth L1 '
         '6.10 ± 0.08, NME io full; gap 1.10 > spread 0.16)']
+    # a gap and a spread equal to two decimals are shown to three
+    close = reproduce.verdicts(dict(loss={'Wing': runs(7.0, 7.624), 'L2': runs(7.625, 7.625)}),
+                               mean_shape_nme=20.)
+    assert '**reproduced**' in close[0] and 'gap 0.313 > spread 0.312)' in close[0]
     # neither method beats the mean shape: undecided whatever the gap
     assert all('**undecided**' in line and 'neither beats the mean shape in the box, 6.00' in line
                for line in reproduce.verdicts(results, mean_shape_nme=6.))
