@@ -67,7 +67,7 @@ def test_reproduce_quick(tmp_path):
                      text)
     # each run's time is recorded with its result and summed once per run (the loss study
     # shares the architecture study's CNN6 run)
-    assert re.search(rf'\({trained} runs, \d+ min on 2 CPU cores\)', text)
+    assert re.search(rf'\({trained} runs, \d+ min on \d+ CPU cores\)', text)
     for study in QUICK_STUDIES:
         assert (out / f'ced_{study}.png').stat().st_size > 1000
     assert text.count('| method | NME io (full) |') == len(QUICK_STUDIES)
@@ -107,7 +107,7 @@ def test_reproduce_quick(tmp_path):
     assert len(finished) == 2 * trained  # nothing trained or tested again, nothing added
     assert finished == {path: path.stat().st_mtime_ns for path in (tmp_path / 'runs').rglob('*')
                         if path.name in ('result.json', 'run.log')}
-    assert re.search(rf'\({trained} runs, \d+ min on 2 CPU cores\)',
+    assert re.search(rf'\({trained} runs, \d+ min on \d+ CPU cores\)',
                      (out / 'results.md').read_text())
     block = readme.read_text()
     assert block.startswith('# title\n') and block.endswith('<!-- end of results -->\n## next\n')
@@ -221,6 +221,19 @@ def test_the_sweep_goes_past_a_best_rate_at_the_edge_of_its_grid(tmp_path, monke
     assert readme.read_text() == summary and '| loss | L2 |' in summary
     text = (tmp_path / 'partial' / 'results.md').read_text()
     assert 'lr_sweep: L2, lr 0.1, seed 0; loss: L2, seed 0 (its rate is not chosen' in text
+
+
+def test_header_sums_each_run_once_per_device():
+    reproduce = load_reproduce()
+    old = dict(checkpoint='a', minutes=10.)  # trained before the device was recorded
+    gpu = [dict(checkpoint=c, minutes=1.5, device='NVIDIA H100 80GB HBM3') for c in 'bc']
+    here = dict(checkpoint='d', minutes=4., device='2 CPU cores')
+    untimed = dict(checkpoint='e', device='NVIDIA H100 80GB HBM3')
+    results = dict(loss={'Wing': [gpu[0], old], 'L2': [here]},
+                   pdb={'Wing': [gpu[0], old], 'PDB': [gpu[1], untimed]})
+    assert reproduce.run_minutes(results) == (
+        '2 runs, 14 min on 2 CPU cores; 3 runs, 3 min on NVIDIA H100 80GB HBM3 over the 2 '
+        'with a recorded duration')
 
 
 def test_a_claim_is_decided_only_by_a_gap_beyond_the_spread_over_seeds():
