@@ -148,8 +148,9 @@ STUDIES = OrderedDict(
     heatmap=Study('Heatmap regression (HRNetV2-W18, reduced): MSE vs AWing vs AWing + weighted '
                   'map vs AWing + STAR', HEATMAP_METHODS, HRNET_SCHEDULE),
     heatmap_hourglass=Study('Heatmap regression on STAR\'s network (its hourglass with point and '
-                            'edge maps, reduced): MSE vs AWing vs AWing + weighted map vs '
-                            'AWing + map + STAR',
+                            'edge maps, reduced for every method to 2 stacks of depth 3 and 64 '
+                            'channels, 128x128 input, 32x32 heatmaps, batch 16): MSE vs AWing '
+                            'vs AWing + weighted map vs AWing + map + STAR',
                             HOURGLASS_METHODS, HOURGLASS_SCHEDULE, num_seeds=2),
     # Wing did not beat L1 in the loss study: vary what the issue names (w/epsilon scale,
     # learning rate, epochs), first seed only for the CPU budget.
