@@ -116,5 +116,6 @@ def main():
         print(f'| {base} | {times[base]:.2f} | baseline |')
         print(f'| {ours} | {times[ours]:.2f} | {ratio:.2f}{text} |')
 
+
 if __name__ == '__main__':
     main()
