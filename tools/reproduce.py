@@ -337,10 +337,11 @@ def run_minutes(results: Dict[str, Dict[str, List[dict]]]) -> str:
     runs = {r['checkpoint']: r for methods in results.values() for rs in methods.values()
             for r in rs}
     by_device: Dict[str, List[dict]] = OrderedDict()
-    for run in sorted(runs.values(), key=lambda r: 'CPU' not in r.get('device', 'CPU')):
+    for run in runs.values():
         by_device.setdefault(run.get('device', '2 CPU cores'), []).append(run)
     parts = []
-    for device, device_runs in by_device.items():
+    for device in sorted(by_device, key=lambda name: 'CPU' not in name):  # the CPU first
+        device_runs = by_device[device]
         timed = [r['minutes'] for r in device_runs if 'minutes' in r]
         text = f'{len(device_runs)} runs, {sum(timed):.0f} min on {device}'
         if len(timed) < len(device_runs):
