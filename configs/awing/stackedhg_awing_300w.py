@@ -10,8 +10,8 @@ train_dataloader = dict(batch_size={{_base_.train_batch_size}},
 val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
 test_dataloader = val_dataloader
 # AWing's evaluation code (`utils.fan_NME` for 68 points) divides by the eye-centre distance
-# (inter-pupil); the paper's 300W table is inter-ocular, also reported. FR and AUC at 0.08 (the
-# paper gives none for 300W)
-val_evaluator = dict(norms=['inter_pupil', 'inter_ocular'], thr=0.08)
+# (inter-pupil); the paper's 300W table is inter-ocular, also reported. FR at 0.10, as
+# `core/evaler.py` counts failures for every dataset (AUC at the same threshold)
+val_evaluator = dict(norms=['inter_pupil', 'inter_ocular'], thr=0.10)
 default_hooks = dict(checkpoint=dict(save_best='NME_inter_pupil'))
 test_evaluator = val_evaluator

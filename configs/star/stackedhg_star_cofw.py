@@ -5,9 +5,14 @@ _base_ = [
     '../_base_/schedules/star_adam.py'
 ]
 model = dict(backbone=dict(num_keypoints=29), head=dict(out_channels=29, num_boundaries=7))
-train_dataloader = dict(batch_size={{_base_.train_batch_size}},
-                        dataset=dict(pipeline={{_base_.train_pipeline}}))
-val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
+# STAR's annotation files (crop centre and scale per face), converted by
+# tools/dataset_converters/star_to_coco.py (docs/datasets.md)
+train_dataloader = dict(batch_size={{_base_.train_batch_size}}, dataset=dict(
+    ann_file='annotations/star_cofw_train.json', data_prefix=dict(img='star_images/'),
+    pipeline={{_base_.train_pipeline}}))
+val_dataloader = dict(dataset=dict(
+    ann_file='annotations/star_cofw_test.json', data_prefix=dict(img='star_images/'),
+    pipeline={{_base_.val_pipeline}}))
 test_dataloader = val_dataloader
 custom_hooks = [
     dict(type='SyncBuffersHook'), dict(type='CheckFiniteLossHook'), {{_base_.ema_hook}}

@@ -19,7 +19,8 @@ def test_star_point_targets_are_drawn_at_the_input_and_downsampled():
     near = (np.exp(-1 / (2 * 1.5**2)) + 1) / 2
     assert heatmap[15, 25] == pytest.approx(near * near, rel=1e-5)
     assert np.unravel_index(heatmap.argmax(), heatmap.shape) == (15, 25)
-    assert encoded['keypoint_labels'][0, 0] == pytest.approx([102 / 256, 62 / 256])
+    assert encoded['keypoint_labels'][0, 0] == pytest.approx([102 / 4 / 63 * 2 - 1,
+                                                             62 / 4 / 63 * 2 - 1])
     plain = SoftArgmaxHeatmap((256, 256), (64, 64), sigma=1.5).encode(np.array([[[102., 62.]]]))
     assert plain['heatmaps'][0, 16, 26] == pytest.approx(1.)  # sigma in heatmap pixels
 

@@ -114,12 +114,12 @@ def test_star_head_losses_per_stack_with_the_official_weights():
         star_loss=dict(type='STARLoss', loss_weight=1.))
     stacks = tuple(torch.rand(n, 2 * k + e, 16, 16) for _ in range(4))
     targets, weights = torch.rand(n, k + e, 16, 16), torch.ones(n, k + e)
-    labels = torch.rand(n, k, 2)
+    labels = torch.rand(n, k, 2) * 2 - 1  # the codec's labels: the heatmap's [-1, 1] frame
     losses = head.loss(stacks, samples_for(targets, weights, labels))
     assert sorted(losses) == sorted(f'loss_{t}_{s}' for t in ('kpt', 'boundary', 'star')
                                     for s in range(4))
     awing, star = AdaptiveWingLoss(use_weight_map=True), STARLoss()
-    coords = labels * 16 / 15 * 2 - 1  # input-normalised -> the heatmap's [-1, 1] grid
+    coords = labels
     for s, weight in enumerate((0.125, 0.25, 0.5, 1.)):
         maps = stacks[s]
         assert losses[f'loss_star_{s}'] == pytest.approx(

@@ -15,12 +15,40 @@ def test_codec_encodes_labels_and_decodes_by_soft_argmax():
     keypoints = np.array([[[40.3, 70.9], [90.0, 20.5]]], dtype=np.float32)
     encoded = codec.encode(keypoints, np.ones((1, 2)))
     assert encoded['heatmaps'].shape == (2, 32, 32)
-    assert np.allclose(encoded['keypoint_labels'], keypoints / 128)
+    # labels in the [-1, 1] frame of the heatmap's pixel centres: heatmap pixel j is input
+    # pixel 4 j
+    assert np.allclose(encoded['keypoint_labels'], keypoints / 4 / 31 * 2 - 1)
     decoded, scores = codec.decode(encoded['heatmaps'])
     # MSRAHeatmap centres each Gaussian on the rounded heatmap pixel; soft-argmax finds it
     centres = np.floor(keypoints / 4 + 0.5) * 4
     assert np.abs(decoded - centres).max() < 0.05
     assert scores.shape == (1, 2) and (scores > 0.8).all()
+
+
+def test_codec_in_the_official_star_frame():
+    """STAR's frame: labels (2 p + 1) / W - 1, clipped, and decoding ((u + 1) W - 1) / 2."""
+    codec = SoftArgmaxHeatmap(input_size=(256, 256), heatmap_size=(64, 64), sigma=1.5,
+                              render_at_input=True, align_corners=False, clip_to_input=True)
+    keypoints = np.array([[[127.5, 127.5], [40.25, 200.], [-3., 300.]]], dtype=np.float32)
+    encoded = codec.encode(keypoints, np.ones((1, 3)))
+    labels = encoded['keypoint_labels'][0]
+    assert labels[0] == pytest.approx([0., 0.])
+    assert labels[1] == pytest.approx([(2 * 40.25 + 1) / 256 - 1, (2 * 200 + 1) / 256 - 1])
+    assert labels[2].tolist() == [-1., 1.]  # clipped
+    # outside the crop: drawn on its border and still supervised
+    assert encoded['keypoint_weights'][0].tolist() == [1., 1., 1.]
+    assert encoded['heatmaps'][2].max() > 0.3
+    row, col = np.unravel_index(encoded['heatmaps'][2].argmax(), (64, 64))
+    assert col == 0 and row == 63
+    # a heatmap at the grid point u decodes to ((u + 1) 256 - 1) / 2
+    one_hot = np.zeros((1, 64, 64), np.float32)
+    one_hot[0, 10, 50] = 1
+    u = np.array([50, 10]) / 63 * 2 - 1
+    assert codec.decode(one_hot)[0][0, 0] == pytest.approx(((u + 1) * 256 - 1) / 2, abs=1e-4)
+    # MMPose's default: an outside keypoint is not drawn and not supervised
+    plain = SoftArgmaxHeatmap(input_size=(256, 256), heatmap_size=(64, 64), sigma=1.5,
+                              render_at_input=True, align_corners=False)
+    assert plain.encode(keypoints, np.ones((1, 3)))['keypoint_weights'][0, 2] == 0
 
 
 def star_samples(codec, num_keypoints: int, num_samples: int = 2):
@@ -60,7 +88,7 @@ def test_star_head_gates_star_distributions_by_awing_point_maps():
     gt = torch.stack([s.gt_fields.heatmaps for s in samples])
     weights = torch.cat([s.gt_instance_labels.keypoint_weights for s in samples])
     labels = torch.cat([s.gt_instance_labels.keypoint_labels for s in samples])
-    grid = labels * 16 / 15 * 2 - 1  # normalised -> the 16x16 heatmap's [-1, 1] grid
+    grid = labels  # the codec's labels are in the heatmap's [-1, 1] frame
     assert losses['loss_kpt'].item() == pytest.approx(
         AdaptiveWingLoss(loss_weight=10.)(points, gt, weights).item(), rel=1e-5)
     assert losses['loss_star'].item() == pytest.approx(

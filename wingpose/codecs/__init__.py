@@ -1,3 +1,4 @@
+from .awing_heatmap import AWingHeatmap
 from .soft_argmax_heatmap import SoftArgmaxHeatmap
 
-__all__ = ['SoftArgmaxHeatmap']
+__all__ = ['AWingHeatmap', 'SoftArgmaxHeatmap']

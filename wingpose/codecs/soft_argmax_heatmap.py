@@ -1,4 +1,4 @@
-"""Gaussian heatmap targets with coordinate labels, decoded by soft-argmax (STAR models)."""
+"""Gaussian heatmaps with coordinate labels, decoded by soft-argmax (STAR models)."""
 from typing import Optional, Tuple
 
 import numpy as np
@@ -8,6 +8,7 @@ from mmpose.codecs import MSRAHeatmap
 
 from wingpose.registry import KEYPOINT_CODECS
 from ..models.utils import heatmap_distribution
+from .utils import denormalize_coordinates, normalize_coordinates
 
 
 @KEYPOINT_CODECS.register_module()
@@ -15,44 +16,78 @@ class SoftArgmaxHeatmap(MSRAHeatmap):
     """MSRA Gaussian heatmaps plus coordinate labels; decoding by soft-argmax.
 
     Encoding is MMPose's ``MSRAHeatmap`` and, for the STAR loss, ``keypoint_labels``: the
-    keypoints normalised to the input size (as ``RegressionLabel`` gives them), from one
-    encoder (MMPose's combined-encoder mode stacks the keypoint weights into a shape that
+    keypoints in the [-1, 1] frame where soft-argmax reads the heatmaps, from one encoder
+    (MMPose's combined-encoder mode stacks the keypoint weights into a shape that
     ``PackPoseInputs`` rejects for top-down samples). Decoding reads each heatmap, with
-    negative values set to 0, as a distribution and returns its mean: the statistic STAR's
-    loss constrains (:func:`~wingpose.models.utils.heatmap_distribution`), mapped
-    from the heatmap's [-1, 1] grid to input pixels. Scores are the heatmap maxima.
+    negative values set to 0, as a distribution on the grid ``arange(n) / (n - 1) * 2 - 1``
+    and returns its mean (:func:`~wingpose.models.utils.heatmap_distribution`, the statistic
+    STAR's loss constrains) in input pixels. Scores are the heatmap maxima.
+
+    The [-1, 1] frame (:mod:`wingpose.codecs.utils.coordinate_frames`):
+
+    * ``align_corners=True``: it spans the heatmap's pixel centres, heatmap pixel ``j`` being
+      input pixel ``j * stride``, as MMPose's ``MSRAHeatmap`` places its Gaussians;
+    * ``align_corners=False``: it spans the input's outer pixel edges, ``u = (2 p + 1) / W - 1``,
+      decoded as ``p = ((u + 1) W - 1) / 2``: the official STAR frame
+      (``lib/dataset/alignmentDataset.py``, ``evaluate.py``), in which a Gaussian drawn at the
+      input and downsampled bilinearly (``render_at_input``) peaks where its label points at the
+      crop centre.
+
+    Args:
+        input_size (tuple): Input image size (w, h).
+        heatmap_size (tuple): Heatmap size (w, h).
+        sigma (float): Gaussian sigma, in heatmap pixels (input pixels with
+            ``render_at_input``).
+        render_at_input (bool): Draw the Gaussians at the input size and downsample them
+            bilinearly to the heatmap size, as STAR's encoder does (``encoder_default.py``:
+            sigma 1.5 at 256, then x0.25). Default: False.
+        align_corners (bool): The [-1, 1] frame of labels and decoding (above). Default: True.
+        clip_to_input (bool): Move keypoints outside the input onto its border before drawing
+            their Gaussians and clip their labels to [-1, 1], so they stay supervised, as STAR's
+            encoder does; MMPose gives them weight 0. Default: False.
     """
 
     label_mapping_table = dict(keypoint_labels='keypoint_labels',
                                keypoint_weights='keypoint_weights')
 
     def __init__(self, input_size: Tuple[int, int], heatmap_size: Tuple[int, int],
-                 sigma: float, render_at_input: bool = False, **kwargs):
-        """``render_at_input``: draw the Gaussians at the input size, ``sigma`` in input
-        pixels, and downsample them bilinearly to the heatmap size, as STAR's encoder does
-        (``encoder_default.py``: sigma 1.5 at 256, then x0.25: about 0.375 heatmap pixels)."""
+                 sigma: float, render_at_input: bool = False, align_corners: bool = True,
+                 clip_to_input: bool = False, **kwargs):
         super().__init__(input_size, heatmap_size, sigma, **kwargs)
         self.render_at_input = render_at_input
+        self.align_corners = align_corners
+        self.clip_to_input = clip_to_input
 
     def encode(self, keypoints: np.ndarray,
                keypoints_visible: Optional[np.ndarray] = None) -> dict:
-        """MSRA heatmaps and weights, and ``keypoint_labels`` (N, K, 2) in [0, 1]."""
+        """MSRA heatmaps and weights, and ``keypoint_labels`` (N, K, 2) in [-1, 1]."""
+        drawn = keypoints
+        if self.clip_to_input:
+            drawn = np.clip(keypoints, 0, np.array(self.input_size) - 1)
         if self.render_at_input:
             encoded = MSRAHeatmap(self.input_size, self.input_size, self.sigma).encode(
-                keypoints, keypoints_visible)
+                drawn, keypoints_visible)
             w, h = self.heatmap_size
             encoded['heatmaps'] = F.interpolate(
                 torch.from_numpy(encoded['heatmaps'])[None], size=(h, w), mode='bilinear',
                 align_corners=False)[0].numpy()
         else:
-            encoded = super().encode(keypoints, keypoints_visible)
-        encoded['keypoint_labels'] = (keypoints / np.array(self.input_size)).astype(np.float32)
+            encoded = super().encode(drawn, keypoints_visible)
+        if self.align_corners:
+            labels = normalize_coordinates(keypoints / self.scale_factor, self.heatmap_size, True)
+        else:
+            labels = normalize_coordinates(keypoints, self.input_size, False)
+        if self.clip_to_input:
+            labels = np.clip(labels, -1, 1)
+        encoded['keypoint_labels'] = labels.astype(np.float32)
         return encoded
 
     def decode(self, encoded: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         """(K, H, W) heatmaps -> keypoints (1, K, 2) in input pixels and scores (1, K)."""
         heatmaps = torch.from_numpy(np.ascontiguousarray(encoded, dtype=np.float64))
         mean = heatmap_distribution(heatmaps.clamp(min=0)[None]).mean[0].numpy()
-        w, h = self.heatmap_size
-        keypoints = (mean + 1) / 2 * [w - 1, h - 1] * self.scale_factor
+        if self.align_corners:
+            keypoints = denormalize_coordinates(mean, self.heatmap_size, True) * self.scale_factor
+        else:
+            keypoints = denormalize_coordinates(mean, self.input_size, False)
         return keypoints[None].astype(np.float32), encoded.reshape(len(encoded), -1).max(1)[None]

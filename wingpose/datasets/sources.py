@@ -7,6 +7,19 @@ each download and folder layout in full.
 import os.path as osp
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
+
+def _star_source(name: str, title: str) -> dict:
+    """STAR's annotation files of a benchmark (ADNet's metadata: crop centre and scale)."""
+    return dict(
+        name=f"STAR's {title} annotation files",
+        download="https://github.com/huangyangyu/ADNet (the metadata STAR reads; the images "
+        f"are {title}'s own)",
+        files=f"train.tsv and test.tsv into ANNOT_DIR, and the folder their image paths are "
+        f"relative to (STAR's image_dir/{title}) as {{root}}star_images/",
+        convert='python tools/dataset_converters/star_to_coco.py ANNOT_DIR {root}star_images '
+        f'{{root}}annotations --prefix star_{name}')
+
+
 # ``convert`` is formatted with the dataset's ``data_root`` as ``root`` (ending in '/').
 DATASET_SOURCES: Dict[str, dict] = {
     '300w': dict(
@@ -35,6 +48,16 @@ DATASET_SOURCES: Dict[str, dict] = {
         files="AFLW's flickr/ folder as {root}images/ and AFLWinfo_release.mat",
         convert='python tools/dataset_converters/aflw_to_coco.py AFLWinfo_release.mat '
         '{root}images {root}annotations'),
+    'awing_wflw': dict(
+        name="WFLW with Adaptive Wing's test crop",
+        download='https://wywu.github.io/projects/LAB/WFLW.html',
+        files='WFLW_images/* into {root}images/ and the annotation lists '
+        '(WFLW_annotations/list_98pt_rect_attr_train_test/)',
+        convert='python tools/dataset_converters/wflw_to_coco.py '
+        'WFLW_annotations/list_98pt_rect_attr_train_test {root}images {root}annotations '
+        '--crop awing'),
+    **{f'star_{name}': _star_source(name, title)
+       for name, title in (('wflw', 'WFLW'), ('300w', '300W'), ('cofw', 'COFW'))},
     'synthface': dict(
         name='the embedded synthetic benchmark',
         download=None,

@@ -1,10 +1,13 @@
 # The Adaptive Wing network (Wang et al., ICCV 2019; protossw512/AdaptiveWingLoss, `FAN` in
 # `core/models.py`): a 4-stack hourglass of FAN blocks with boundary-aware CoordConv, per stack
-# K heatmaps and one boundary map, all trained by AWing with the weighted loss map. Heatmap
-# sigma 1 (`draw_gaussian(..., 1)`), the boundary map a Gaussian (sigma 1, cut at 3) of the
-# distance to the spline through each facial boundary (`AddBoundary`). Input RGB / 255,
-# argmax decoding with the quarter-pixel shift, no flip test. docs/recipes.md lists every item.
-codec = dict(type='MSRAHeatmap', input_size=(256, 256), heatmap_size=(64, 64), sigma=1.)
+# K heatmaps and one boundary map, all trained by AWing with the weighted loss map. The
+# landmark heatmaps and their decoding are the official ones (AWingHeatmap: `draw_gaussian(...,
+# 1)` draws a Gaussian of std 1.75 in a 7 x 7 window; argmax with the quarter-pixel shift in
+# the official pixel-corner frame); the boundary map a Gaussian (sigma 1, cut at 3) of the
+# distance to the spline through each facial boundary (`AddBoundary`). Input RGB / 255, no flip
+# test. docs/recipes.md lists every item.
+codec = dict(type='AWingHeatmap', input_size=(256, 256), heatmap_size=(64, 64), sigma=1.75,
+             radius=3)
 
 model = dict(
     _scope_='wingpose',
@@ -45,3 +48,12 @@ val_pipeline = [
     dict(type='TopdownAffine', input_size=codec['input_size']),
     dict(type='PackPoseInputs')
 ]
+# The official test crop of WFLW (`dataset/convert_WFLW.py`, `core/dataloader.py`): the
+# annotation's centre and scale as `tools/dataset_converters/wflw_to_coco.py --crop awing`
+# writes them, unpadded, the centre on the crop's centre pixel
+official_crop = {
+    'GetBBoxCenterScale': dict(type='GetBBoxCenterScale', padding=1.),
+    'TopdownAffine': dict(type='AlignCornersTopdownAffine', input_size=codec['input_size'])
+}
+official_crop_train_pipeline = [official_crop.get(t['type'], t) for t in train_pipeline]
+official_crop_val_pipeline = [official_crop.get(t['type'], t) for t in val_pipeline]

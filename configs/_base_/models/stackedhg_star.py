@@ -3,10 +3,13 @@
 # CoordConv, per stack distributions gated by point and edge maps; per stack s the losses
 # STAR x1 (heatmaps), AWing x10 (point maps), AWing x10 (edge maps), times 2^s / 2^3.
 # Targets as STAR's encoder: Gaussians of sigma 1.5 drawn at 256 and downsampled to 64, edge
-# maps drawn anti-aliased at 4x and downsampled. Input (BGR - 127.5) / 127.5. Soft-argmax
-# decoding of the last stack, no flip test. docs/recipes.md lists every item and its source.
+# maps drawn anti-aliased at 4x and downsampled, landmarks outside the crop moved onto its
+# border and still supervised; labels and decoding in STAR's [-1, 1] frame (the input's pixel
+# edges at -1 and 1). The crop: the annotation's centre on the crop's centre pixel (127.5), side
+# scale * 200 (`GetCropMatrix`). Input (BGR - 127.5) / 127.5. Soft-argmax decoding of the last
+# stack, no flip test. docs/recipes.md lists every item and its source.
 codec = dict(type='SoftArgmaxHeatmap', input_size=(256, 256), heatmap_size=(64, 64), sigma=1.5,
-             render_at_input=True)
+             render_at_input=True, align_corners=False, clip_to_input=True)
 
 model = dict(
     _scope_='wingpose',
@@ -33,10 +36,10 @@ model = dict(
 # shift / rotation / zoom, then on the crop occlusion 0.4, blur 0.3, gamma 0.2, noise 0.2, grey 0.2
 train_pipeline = [
     dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
+    dict(type='GetBBoxCenterScale', padding=1.),
     dict(type='RandomFlip', direction='horizontal', prob=0.5),
     dict(type='RandomNormalBBoxTransform', shift_sigma=0.05, scale_sigma=0.1, rotate_sigma=18.),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='AlignCornersTopdownAffine', input_size=codec['input_size']),
     dict(type='RandomOcclusion', prob=0.4),
     dict(type='RandomBlur', prob=0.3, max_ratio=0.05, kind='box'),
     dict(type='RandomGamma', prob=0.2),
@@ -49,7 +52,7 @@ train_pipeline = [
 ]
 val_pipeline = [
     dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='GetBBoxCenterScale', padding=1.),
+    dict(type='AlignCornersTopdownAffine', input_size=codec['input_size']),
     dict(type='PackPoseInputs')
 ]

@@ -24,12 +24,14 @@ def image_size(path: str, where: str) -> tuple:
 
 def face_record(image_id: int, file_name: str, width: int, height: int, keypoints: np.ndarray,
                 visible: np.ndarray, box_xywh: Sequence[float], where: str,
-                subset: Sequence[str] = (), **extra) -> tuple:
+                subset: Sequence[str] = (), center: Optional[Sequence[float]] = None,
+                scale: Optional[float] = None, **extra) -> tuple:
     """An (image, annotation) pair in MMPose's face JSON layout.
 
     ``visible`` uses COCO's flags (0 not labelled, 1 labelled but occluded, 2 visible): MMPose
-    evaluates 1 and 2. ``center`` / ``scale`` are the box centre and its longer side / 200.
-    Extra keys (``subset``, attributes, ...) are kept for the metrics.
+    evaluates 1 and 2. ``center`` / ``scale`` (the crop: its centre and side / 200) default to
+    the box centre and its longer side / 200. Extra keys (``subset``, attributes, ...) are kept
+    for the metrics.
     """
     keypoints = np.asarray(keypoints, dtype=np.float64)
     if not np.isfinite(keypoints).all():
@@ -37,11 +39,16 @@ def face_record(image_id: int, file_name: str, width: int, height: int, keypoint
     x, y, w, h = (float(v) for v in box_xywh)
     if not (np.isfinite([x, y, w, h]).all() and w > 0 and h > 0):
         raise ConversionError(f'{where}: invalid face box {list(box_xywh)}')
+    if center is None:
+        center, scale = [x + w / 2, y + h / 2], max(w, h) / 200
+    center = [float(v) for v in center]
+    if not (np.isfinite(center).all() and np.isfinite(scale) and scale > 0):
+        raise ConversionError(f'{where}: invalid crop centre {center} or scale {scale}')
     flags = np.asarray(visible, dtype=int)
     image = dict(id=image_id, file_name=file_name, width=int(width), height=int(height))
     annotation = dict(
         id=image_id, image_id=image_id, category_id=1, iscrowd=0, bbox=[x, y, w, h],
-        area=w * h, center=[x + w / 2, y + h / 2], scale=max(w, h) / 200,
+        area=w * h, center=center, scale=float(scale),
         keypoints=[v for (px, py), f in zip(keypoints, flags) for v in (float(px), float(py),
                                                                         int(f))],
         num_keypoints=int((flags > 0).sum()), subset=list(subset), **extra)

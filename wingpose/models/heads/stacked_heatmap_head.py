@@ -94,7 +94,7 @@ class StackedHeatmapHead(HeatmapHead):
         ``loss_heatmap_s`` (s = 0, 1, ...), those configured."""
         targets, weights = self._targets(feats, batch_data_samples)
         k = self.out_channels
-        coords = (star_coordinates(batch_data_samples, feats[0].shape[-2:], type(self).__name__)
+        coords = (star_coordinates(batch_data_samples, type(self).__name__)
                   if self.star_loss else None)
         losses = dict()
         for s, (maps, stack_weight) in enumerate(zip(feats, self.stack_weights)):

@@ -10,17 +10,14 @@ from wingpose.registry import MODELS
 from .boundary_heatmap_head import BoundaryHeatmapHead
 
 
-def star_coordinates(batch_data_samples: OptSampleList, heatmap_hw: Tuple[int, int],
-                     head: str) -> Tensor:
-    """The ``keypoint_labels`` (normalised to the input) as (N, K, 2) coordinates on the
-    heatmap's [-1, 1] grid, where STAR's loss measures them."""
+def star_coordinates(batch_data_samples: OptSampleList, head: str) -> Tensor:
+    """The ``keypoint_labels`` as (N, K, 2) coordinates in the [-1, 1] frame of the heatmaps'
+    soft-argmax, where STAR's loss measures them (the codec chooses the frame)."""
     labels = [d.gt_instance_labels.get('keypoint_labels') for d in batch_data_samples]
     if any(label is None for label in labels):
         raise ValueError(f'{head} needs keypoint_labels for STAR: encode the targets with the '
                          'SoftArgmaxHeatmap codec (GenerateTarget(encoder=codec))')
-    h, w = heatmap_hw
-    size = labels[0].new_tensor([w, h])
-    return torch.cat(labels) * size / (size - 1) * 2 - 1
+    return torch.cat(labels)
 
 
 @MODELS.register_module()
@@ -41,8 +38,7 @@ class STARHeatmapHead(BoundaryHeatmapHead):
     :class:`BoundaryHeatmapHead`) are trained by ``loss`` but gate nothing.
 
     STAR needs coordinates: the ``SoftArgmaxHeatmap`` codec encodes ``keypoint_labels``
-    (normalised to the input) beside the heatmaps, and decodes by soft-argmax. The labels are
-    mapped to the heatmap's [-1, 1] frame.
+    (in the [-1, 1] frame of its soft-argmax) beside the heatmaps, and decodes by soft-argmax.
 
     Args:
         loss (dict): The point and boundary map loss, e.g. ``AdaptiveWingLoss`` with
@@ -84,7 +80,7 @@ class STARHeatmapHead(BoundaryHeatmapHead):
         """``loss_kpt`` (point and boundary maps) and ``loss_star`` (landmark heatmaps)."""
         gt_heatmaps, weights = self._targets(batch_data_samples)
         points, distributions = self.forward_maps(feats)
-        coords = star_coordinates(batch_data_samples, points.shape[-2:], type(self).__name__)
+        coords = star_coordinates(batch_data_samples, type(self).__name__)
         k = self.num_landmarks
         return dict(loss_kpt=self.loss_module(points, gt_heatmaps, weights),
                     loss_star=self.star_loss(distributions * points[:, :k], coords,

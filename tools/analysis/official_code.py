@@ -1,0 +1,119 @@
+"""Import the official STAR and Adaptive Wing code from their checkouts, for side-by-side runs.
+
+Used by ``compare_official_networks.py`` and ``compare_official_pipeline.py`` (run as scripts,
+so this folder is on ``sys.path``). Only the official modules that the comparisons run are
+imported; the libraries they import at module level without using them here (torchvision,
+imgaug, scikit-image, imageio, tensorboardX) are stood in by empty modules when they are not
+installed. Nothing of this is part of the wingpose package.
+"""
+import importlib.util
+import os.path as osp
+import sys
+import types
+
+import torch
+
+# modules the official files import at load time, and the names taken from them
+_UNUSED_IMPORTS = {
+    'torchvision': ('transforms', 'utils'),
+    'torchvision.transforms': ('Lambda', 'Compose', 'ToTensor'),
+    'torchvision.transforms.functional': ('adjust_brightness', 'adjust_contrast',
+                                          'adjust_saturation', 'adjust_hue'),
+    'imgaug': ('augmenters', ),
+    'skimage': ('io', 'transform'),
+    'skimage.color': ('rgb2gray', ),
+    'imageio': (),
+}
+
+
+def _installed(root: str) -> bool:
+    module = sys.modules.get(root)
+    if module is not None:  # a stand-in (wingpose's torchvision, or ours) has no __spec__
+        return getattr(module, '__spec__', None) is not None
+    return importlib.util.find_spec(root) is not None
+
+
+def stand_in_unused_imports() -> None:
+    """Empty modules for the official files' unused imports that are not installed."""
+    for name, attributes in _UNUSED_IMPORTS.items():
+        if _installed(name.split('.')[0]):
+            continue
+        module = sys.modules.setdefault(name, types.ModuleType(name))
+        for attribute in attributes:
+            if not hasattr(module, attribute):
+                setattr(module, attribute, types.SimpleNamespace())
+
+
+def load_module(name: str, path: str):
+    """Import the file at ``path`` as module ``name``."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def check_checkouts(star: str = None, awing: str = None) -> None:
+    """Exit with a message when a checkout lacks the files the comparisons import."""
+    for root, files, option in ((star, ('lib/backbone/stackedHGNetV1.py', 'evaluate.py'),
+                                 '--star'),
+                                (awing, ('core/models.py', 'utils/utils.py'), '--awing')):
+        for name in files if root else ():
+            if not osp.isfile(osp.join(root, name)):
+                sys.exit(f'error: {option}: no {osp.join(root, name)}')
+
+
+def star_modules(star: str) -> types.SimpleNamespace:
+    """STAR's network, decoder, encoder, dataset and ``evaluate.py`` (with its ``lib`` package
+    limited to what those import)."""
+    stand_in_unused_imports()
+    for name in ('lib', 'lib.backbone', 'lib.backbone.core', 'lib.dataset',
+                 'lib.dataset.decoder', 'lib.dataset.encoder'):
+        module = sys.modules.setdefault(name, types.ModuleType(name))
+        module.__path__ = [osp.join(star, *name.split('.'))]
+    decoder = load_module('lib.dataset.decoder.decoder_default',
+                          osp.join(star, 'lib', 'dataset', 'decoder', 'decoder_default.py'))
+    sys.modules['lib.dataset'].get_decoder = lambda decoder_type='default': \
+        decoder.decoder_default()
+    encoder = load_module('lib.dataset.encoder.encoder_default',
+                          osp.join(star, 'lib', 'dataset', 'encoder', 'encoder_default.py'))
+    sys.modules['lib.dataset.encoder'].get_encoder = \
+        lambda h, w, scale=0.25, sigma=1.5, encoder_type='default': \
+        encoder.encoder_default(h, w, scale, sigma)
+    load_module('lib.backbone.core.coord_conv',
+                osp.join(star, 'lib', 'backbone', 'core', 'coord_conv.py'))
+    network = load_module('lib.backbone.stackedHGNetV1',
+                          osp.join(star, 'lib', 'backbone', 'stackedHGNetV1.py'))
+    augmentation = load_module('lib.dataset.augmentation',
+                               osp.join(star, 'lib', 'dataset', 'augmentation.py'))
+    dataset = load_module('lib.dataset.alignmentDataset',
+                          osp.join(star, 'lib', 'dataset', 'alignmentDataset.py'))
+    sys.modules.setdefault('lib.utility', types.ModuleType('lib.utility'))
+    sys.modules['lib'].utility = sys.modules['lib.utility']
+    evaluate = load_module('star_evaluate', osp.join(star, 'evaluate.py'))
+    return types.SimpleNamespace(network=network, decoder=decoder, encoder=encoder,
+                                 augmentation=augmentation, dataset=dataset, evaluate=evaluate)
+
+
+def awing_modules(awing: str) -> types.SimpleNamespace:
+    """AWing's network (``core/models.py``), ``utils/utils.py`` and ``core/dataloader.py``."""
+    stand_in_unused_imports()
+    torch.Tensor.cuda = lambda self, *args, **kwargs: self  # AWing calls .cuda() on CPU too
+    for name in ('core', 'utils'):
+        module = sys.modules.setdefault(name, types.ModuleType(name))
+        module.__path__ = [osp.join(awing, name)]
+    load_module('core.coord_conv', osp.join(awing, 'core', 'coord_conv.py'))
+    network = load_module('core.models', osp.join(awing, 'core', 'models.py'))
+    utils = load_module('utils.utils', osp.join(awing, 'utils', 'utils.py'))
+    dataloader = load_module('core.dataloader', osp.join(awing, 'core', 'dataloader.py'))
+    return types.SimpleNamespace(network=network, utils=utils, dataloader=dataloader)
+
+
+def randomise_batch_norm(net: torch.nn.Module) -> None:
+    """Batch-norm statistics and affine parameters away from their initial values."""
+    for module in net.modules():
+        if isinstance(module, torch.nn.BatchNorm2d):
+            module.running_mean.uniform_(-0.2, 0.2)
+            module.running_var.uniform_(0.5, 1.5)
+            module.weight.data.uniform_(0.5, 1.5)
+            module.bias.data.uniform_(-0.2, 0.2)
