@@ -3,11 +3,13 @@
 Used by ``compare_official_networks.py`` and ``compare_official_pipeline.py`` (run as scripts,
 so this folder is on ``sys.path``). Only the official modules that the comparisons run are
 imported; the libraries they import at module level without using them here (torchvision,
-imgaug, scikit-image, imageio, tensorboardX) are stood in by empty modules when they are not
-installed. Nothing of this is part of the wingpose package.
+imgaug, scikit-image, imageio, joblib) are stood in by empty modules when they are not installed, and
+pandas, which STAR's dataset reads its annotation files with, by a reader of those files.
+Nothing of this is part of the wingpose package.
 """
 import importlib.util
 import os.path as osp
+import re
 import sys
 import types
 
@@ -23,7 +25,31 @@ _UNUSED_IMPORTS = {
     'skimage': ('io', 'transform'),
     'skimage.color': ('rgb2gray', ),
     'imageio': (),
+    'joblib': ('Parallel', 'delayed'),
 }
+
+
+class _Rows:
+    """The part of a pandas frame that STAR's ``AlignmentDataset`` reads: ``len`` and ``iloc``."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.iloc = self
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, tuple):
+            return self.rows[index[0]][index[1]]
+        return self.rows[index]
+
+
+def _read_tsv(path: str, sep: str = '\t') -> _Rows:
+    """``pandas.read_csv(path, sep=sep)`` for STAR's files: the first line is the header."""
+    with open(path) as f:
+        lines = [line.rstrip('\r\n').split(sep) for line in f if line.strip()]
+    return _Rows(lines[1:])
 
 
 def _installed(root: str) -> bool:
@@ -42,14 +68,25 @@ def stand_in_unused_imports() -> None:
         for attribute in attributes:
             if not hasattr(module, attribute):
                 setattr(module, attribute, types.SimpleNamespace())
+    if not _installed('pandas'):
+        sys.modules.setdefault('pandas', types.ModuleType('pandas')).read_csv = _read_tsv
 
 
-def load_module(name: str, path: str):
-    """Import the file at ``path`` as module ``name``."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
+def load_module(name: str, path: str, numpy_compatible: bool = False):
+    """Import the file at ``path`` as module ``name``.
+
+    ``numpy_compatible``: AWing's code tests arrays with ``x != []``, which NumPy >= 1.25
+    refuses (it compared elementwise and fell back to True before); those tests are read as
+    ``len(x) != 0``, what they meant.
+    """
+    with open(path) as f:
+        source = f.read()
+    if numpy_compatible:
+        source = re.sub(r'if (\w+) != \[\]:', r'if len(\1) != 0:', source)
+    module = types.ModuleType(name)
+    module.__file__, module.__package__ = path, name.rpartition('.')[0]
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    exec(compile(source, path, 'exec'), module.__dict__)
     return module
 
 
@@ -91,8 +128,10 @@ def star_modules(star: str) -> types.SimpleNamespace:
     sys.modules.setdefault('lib.utility', types.ModuleType('lib.utility'))
     sys.modules['lib'].utility = sys.modules['lib.utility']
     evaluate = load_module('star_evaluate', osp.join(star, 'evaluate.py'))
+    nme = load_module('lib.metric.nme', osp.join(star, 'lib', 'metric', 'nme.py'))
     return types.SimpleNamespace(network=network, decoder=decoder, encoder=encoder,
-                                 augmentation=augmentation, dataset=dataset, evaluate=evaluate)
+                                 augmentation=augmentation, dataset=dataset, evaluate=evaluate,
+                                 nme=nme, root=star)
 
 
 def awing_modules(awing: str) -> types.SimpleNamespace:
@@ -105,8 +144,11 @@ def awing_modules(awing: str) -> types.SimpleNamespace:
     load_module('core.coord_conv', osp.join(awing, 'core', 'coord_conv.py'))
     network = load_module('core.models', osp.join(awing, 'core', 'models.py'))
     utils = load_module('utils.utils', osp.join(awing, 'utils', 'utils.py'))
-    dataloader = load_module('core.dataloader', osp.join(awing, 'core', 'dataloader.py'))
-    return types.SimpleNamespace(network=network, utils=utils, dataloader=dataloader)
+    sys.modules['utils'].cv_crop = utils.cv_crop  # dataset/convert_WFLW.py: from utils import
+    dataloader = load_module('core.dataloader', osp.join(awing, 'core', 'dataloader.py'),
+                             numpy_compatible=True)
+    return types.SimpleNamespace(network=network, utils=utils, dataloader=dataloader,
+                                 root=awing)
 
 
 def randomise_batch_norm(net: torch.nn.Module) -> None:

@@ -61,8 +61,10 @@ class FaceLandmarkDataset(BaseCocoStyleDataset):
         ann = raw_data_info['raw_ann_info']
         if 'center' not in ann or 'scale' not in ann:
             return super().parse_data_info(raw_data_info)
-        center = np.array([ann['center']], dtype=np.float32)
-        scale = np.full((1, 2), ann['scale'] * 200., dtype=np.float32)
+        # in double, as the official crops compute with them (float32 moves a crop of a large
+        # photo by 1e-4 pixels, enough to change some of OpenCV's 1/32-pixel sample positions)
+        center = np.array([ann['center']], dtype=np.float64)
+        scale = np.full((1, 2), ann['scale'] * 200., dtype=np.float64)
         keypoints = np.array(ann['keypoints'], dtype=np.float32).reshape(1, -1, 3)
         return dict(
             img_id=ann['image_id'],

@@ -100,25 +100,45 @@ def _xy_first(weight: Tensor, coordinate_start: int, boundary: bool) -> Tensor:
     return weight[:, order]
 
 
-def _convert(state_dict: Mapping[str, Tensor], rename: Callable[[str], str]) -> Dict:
-    state_dict = OrderedDict((key[len('module.'):] if key.startswith('module.') else key, value)
-                             for key, value in state_dict.items())
+def _key_map(state_dict: Mapping[str, Tensor], rename: Callable[[str], str]) -> Dict[str, str]:
+    """Official key -> wingpose key, for the tensors the official forward uses."""
     # STAR builds a 1x1 skip convolution in every block; its forward uses those of blocks
     # whose input and output widths differ (non-square weights) only
     unused = tuple(key[:-len('weight')] for key, value in state_dict.items()
                    if key.endswith('skip_layer.conv.weight') and value.shape[0] == value.shape[1])
-    converted = OrderedDict()
-    for key, value in state_dict.items():
-        if key.startswith('e2h_transform.') or (unused and key.startswith(unused)):
-            continue  # wingpose derives the edge-to-heatmap gate from the edges
-        name = rename(key)
-        if name == 'stem.0.weight':
-            value = _xy_first(value, 3, boundary=False)
-        elif name.endswith('coord_conv.weight'):
-            boundary = not name.startswith('hourglasses.0.')
-            value = _xy_first(value, value.shape[1] - (5 if boundary else 3), boundary)
-        converted[name] = value
-    return converted
+    return OrderedDict(
+        (key, rename(key[len('module.'):] if key.startswith('module.') else key))
+        for key in state_dict
+        # wingpose derives the edge-to-heatmap gate from the edges
+        if not (key.startswith(('e2h_transform.', 'module.e2h_transform.'))
+                or (unused and key.startswith(unused))))
+
+
+def xy_first(name: str, value: Tensor) -> Tensor:
+    """The tensor ``name`` (a wingpose key) with the official (row, column) coordinate input
+    channels of a CoordConv swapped to wingpose's (x, y), or back: the swap is its own inverse.
+    Other tensors are returned as they are."""
+    if name == 'stem.0.weight':
+        return _xy_first(value, 3, boundary=False)
+    if name.endswith('coord_conv.weight'):
+        boundary = not name.startswith('hourglasses.0.')
+        return _xy_first(value, value.shape[1] - (5 if boundary else 3), boundary)
+    return value
+
+
+def _convert(state_dict: Mapping[str, Tensor], rename: Callable[[str], str]) -> Dict:
+    return OrderedDict((name, xy_first(name, state_dict[key]))
+                       for key, name in _key_map(state_dict, rename).items())
+
+
+def official_key_map(state_dict: Mapping[str, Tensor], official: str) -> Dict[str, str]:
+    """Official key -> wingpose key of an official ``'star'`` or ``'awing'`` state dict (the
+    tensors the converters keep); values map with :func:`xy_first`."""
+    if official == 'star':
+        return _key_map(state_dict, _star_key)
+    if official == 'awing':
+        return _key_map(state_dict, _awing_rename(state_dict))
+    raise ValueError(f"official must be 'star' or 'awing', got {official!r}")
 
 
 def convert_star_state_dict(state_dict: Mapping[str, Tensor]) -> Dict[str, Tensor]:
@@ -127,11 +147,15 @@ def convert_star_state_dict(state_dict: Mapping[str, Tensor]) -> Dict[str, Tenso
     return _convert(state_dict, _star_key)
 
 
-def convert_awing_state_dict(state_dict: Mapping[str, Tensor]) -> Dict[str, Tensor]:
-    """The official ``FAN`` state dict as
-    :class:`~wingpose.models.backbones.AWingHourglassNet`'s."""
+def _awing_rename(state_dict: Mapping[str, Tensor]) -> Callable[[str], str]:
     levels = [int(m[1]) for key in state_dict for m in [re.search(r'\.b1_(\d+)\.', key)] if m]
     if not levels:
         raise KeyError('not an AWing FAN state dict: no hourglass keys (m<i>.b1_<level>.*)')
     depth = max(levels)
-    return _convert(state_dict, lambda key: _awing_key(key, depth))
+    return lambda key: _awing_key(key, depth)
+
+
+def convert_awing_state_dict(state_dict: Mapping[str, Tensor]) -> Dict[str, Tensor]:
+    """The official ``FAN`` state dict as
+    :class:`~wingpose.models.backbones.AWingHourglassNet`'s."""
+    return _convert(state_dict, _awing_rename(state_dict))
