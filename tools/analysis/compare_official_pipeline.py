@@ -47,13 +47,13 @@ import subprocess
 import sys
 import tempfile
 import types
-import zlib
 
 import cv2
 import numpy as np
 import torch
 
-from official_code import awing_modules, check_checkouts, load_module, star_modules
+from official_code import (awing_modules, check_checkouts, load_module, seeded_state_dict,
+                           star_modules)
 
 import wingpose  # noqa: F401  (registries)
 from wingpose.codecs import AWingHeatmap, SoftArgmaxHeatmap
@@ -63,6 +63,7 @@ from wingpose.datasets.converters.star import records as star_records
 from wingpose.datasets.converters.w300 import read_pts
 from wingpose.datasets.converters.wflw import awing_crop
 from wingpose.datasets.layouts import STAR_EDGES
+from wingpose.datasets.transforms.topdown_transforms import align_corners_crop_matrix
 from wingpose.models.backbones import AWingHourglassNet, STARHourglassNet
 from wingpose.models.utils import official_key_map, xy_first
 
@@ -72,30 +73,6 @@ LAYOUTS = (('wflw', 98), ('300w', 68), ('cofw', 29))
 STAR_EYES = {98: ([60], [72]), 68: ([36], [45]), 29: ([16], [17])}
 AWING_EYES = {98: ([60], [72]), 68: (list(range(36, 42)), list(range(42, 48))),
               29: ([16], [17])}
-
-
-def seeded_state_dict(model: torch.nn.Module) -> dict:
-    """Deterministic weights for ``model``: each tensor from a generator seeded by its name.
-
-    Convolution weights uniform in +-1/sqrt(fan in), biases in +-0.2, normalisation scales in
-    [0.5, 1.5], running variances in [0.5, 1.5]; the same on every machine.
-    """
-    state = {}
-    for name, tensor in model.state_dict().items():
-        if not tensor.is_floating_point():
-            state[name] = tensor.clone()
-            continue
-        generator = torch.Generator().manual_seed(zlib.crc32(name.encode()))
-        draw = torch.rand(tensor.shape, generator=generator, dtype=torch.float64)
-        if name.endswith('running_var') or (tensor.dim() == 1 and name.endswith('weight')):
-            low, high = 0.5, 1.5
-        elif tensor.dim() == 1:
-            low, high = -0.2, 0.2
-        else:
-            bound = 1 / np.sqrt(tensor[0].numel())
-            low, high = -bound, bound
-        state[name] = (low + (high - low) * draw).to(tensor.dtype)
-    return state
 
 
 def official_with(official: torch.nn.Module, ours: dict, kind: str) -> torch.nn.Module:
@@ -313,11 +290,22 @@ def compare_star(star, layout: str, k: int, faces: list, work: str, reference: d
                np.mean([nme(o, g, STAR_EYES[k]) for o, g in zip(official_decoded, gts)]),
                np.mean([nme(o, g, STAR_EYES[k]) for o, g in zip(ours_decoded, gts)])))
     if layout == '300w':
+        # targets of a crop that cuts the face (0.6 x its scale): landmarks outside it
+        targets = []
+        for path, points, scale, center in items:
+            matrix = alignment.getCropMatrix.process(0.6 * scale, *center)
+            in_crop = star.evaluate.TransformPoints2D().process(points, matrix)
+            labels = star.dataset.AlignmentDataset._norm_points(
+                None, torch.from_numpy(in_crop), 256, 256)
+            heatmaps = encoder.generate_heatmap(in_crop.copy()).numpy()
+            targets.append(dict(matrix=matrix.tolist(), labels=labels.numpy().tolist(),
+                                sums=heatmaps.sum((1, 2)).tolist(),
+                                peaks=heatmaps.reshape(k, -1).argmax(1).tolist()))
         reference['star'] = dict(
-            faces=[dict(image=osp.basename(p), scale=s, center=c,
-                        matrix=np.asarray(m).tolist(), landmarks=o.tolist())
-                   for (p, _, s, c), (_, m), o in zip(items, official_crops, official_points)],
-            nme=float(official_nme))
+            nme=float(official_nme),
+            faces=[dict(image=osp.basename(p), scale=s, center=c, landmarks=o.tolist(),
+                        tight_crop=t)
+                   for (p, _, s, c), o, t in zip(items, official_points, targets)])
 
 
 def awing_official_crops(awing, faces: list, k: int, work: str) -> list:
@@ -352,7 +340,8 @@ def awing_official_crops(awing, faces: list, k: int, work: str) -> list:
             osp.join(folder, 'images') + '/', osp.join(folder, 'landmarks'), num_landmarks=k)
         sample = dataset[0]
         center, scale = calls[-1]
-        out.append(dict(image=sample['image'], landmarks=sample['landmarks'], box=box,
+        out.append(dict(name=osp.basename(path), image=sample['image'],
+                        landmarks=sample['landmarks'], box=box,
                         heatmap=sample['heatmap'], photo=osp.join(folder, 'source', jpeg),
                         points=points, convert_center=center, convert_scale=scale))
     return out
@@ -364,6 +353,52 @@ def awing_to_photo(crop: dict, points_450: np.ndarray) -> np.ndarray:
     length = 200 * crop['convert_scale']
     left_top = (crop['convert_center'] - length // 2).astype(np.int64)
     return np.asarray(points_450) * length / 450 + left_top - 0.5
+
+
+def explain_awing_residual(awing, layout: str, k: int, crops: list, config: str) -> None:
+    """What separates AWing's official two-step crop from wingpose's one crop of the photo:
+    where each samples the photo, where each puts the landmarks, the pixels, and what the
+    difference costs a network whose heatmaps are the official targets."""
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from wingpose.registry import DATASETS
+    init_default_scope('wingpose')
+    dataset = DATASETS.build(Config.fromfile(config).test_dataloader.dataset)
+    codec = AWingHeatmap((256, 256), (64, 64))
+    sampling, labels, pixels, official_photo, ours_photo, eyes = [], [], [], [], [], []
+    grid = np.arange(256) + 0.5
+    for index, crop in enumerate(crops):
+        info = dataset.get_data_info(index)
+        center, side = info['raw_ann_info']['center'], info['raw_ann_info']['scale'] * 200
+        matrix = align_corners_crop_matrix(center, (side, side), 0., (256, 256))
+        # the official crop: cv_crop's int(L) pixels resized to 450, the middle 360 to 256
+        length = 200 * crop['convert_scale']
+        low = (crop['convert_center'] - length // 2).astype(np.int64)
+        high = (crop['convert_center'] + length // 2).astype(np.int64)
+        for axis in (0, 1):
+            official_x = low[axis] - 0.5 + (grid * 360 / 256 + 45) * (high - low)[axis] / 450
+            ours_x = (np.arange(256) - matrix[axis, 2]) / matrix[axis, axis]
+            sampling.append(np.abs(official_x - ours_x).max())
+        ours = (crop['points'] - 0.5) @ matrix[:2, :2].T + matrix[:2, 2]
+        labels.append(np.abs(ours + 0.5 - crop['landmarks']).max())
+        image = dataset[index]['inputs'].numpy().transpose(1, 2, 0)[..., ::-1]
+        pixels.append(np.abs(image.astype(int) - crop['image'].astype(int)).mean())
+        # trained-like, end to end: each side's target of its own labels, decoded, in the photo
+        heatmaps = torch.from_numpy(crop['heatmap']).float()[None]
+        decoded = awing.utils.get_preds_fromhm(heatmaps)[0][0].numpy() * 4
+        official_photo.append(awing_to_photo(crop, 45 + decoded * 200 * 1.8 / 256))
+        mine = codec.decode(codec.encode(ours[None])['heatmaps'])[0][0]
+        ours_photo.append(np.linalg.solve(matrix[:2, :2], (mine - matrix[:2, 2]).T).T)
+        eyes.append(crop['points'] - 0.5)
+    print(f'AWing {layout} (end to end, the residual): the crops sample the photo up to '
+          f'{max(sampling):.3f} px apart (convert_WFLW.py resizes int(L) pixels to 450), the '
+          f'official labels sit up to {max(labels):.3f} crop px from the crop\'s geometry (it '
+          f'scales them by 450 / L), the crop pixels differ by {np.mean(pixels):.2f} grey '
+          'levels on average (its 450-pixel JPEG at quality 75 and two resizes); argmax on a '
+          'random network turns these into whole heatmap cells')
+    print(line(f'AWing {layout} (end to end, trained-like)', official_photo, ours_photo,
+               np.mean([nme(o, e, AWING_EYES[k]) for o, e in zip(official_photo, eyes)]),
+               np.mean([nme(o, e, AWING_EYES[k]) for o, e in zip(ours_photo, eyes)])))
 
 
 def compare_awing(awing, layout: str, k: int, faces: list, work: str, reference: dict) -> None:
@@ -418,6 +453,8 @@ def compare_awing(awing, layout: str, k: int, faces: list, work: str, reference:
     print(line(f'AWing {layout} (end to end)', official_photo, ours_photo,
                np.mean(official_nmes), metrics[key] / 100))
 
+    explain_awing_residual(awing, layout, k, crops, config)
+
     # trained-like: the official target of the ground truth as heatmaps
     codec = AWingHeatmap((256, 256), (64, 64))
     official_decoded, ours_decoded, sums = [], [], []
@@ -433,9 +470,10 @@ def compare_awing(awing, layout: str, k: int, faces: list, work: str, reference:
                         for o, c in zip(ours_decoded, crops)])))
     if layout == '300w':
         reference['awing'] = [dict(
-            image=osp.basename(c['photo']), box=c['box'], convert_center=c['convert_center'].tolist(),
-            convert_scale=c['convert_scale'], crop_landmarks=c['landmarks'].tolist(),
-            target_sums=s.tolist(), target_decoded=d.tolist())
+            image=c['name'], box=c['box'],
+            convert_center=c['convert_center'].tolist(), convert_scale=c['convert_scale'],
+            crop_landmarks=c['landmarks'].tolist(), target_sums=s.tolist(),
+            target_decoded=d.tolist())
             for c, s, d in zip(crops, sums, official_decoded)]
 
 
@@ -468,7 +506,7 @@ def main():
             compare_awing(awing, layout, k, faces, work, reference)
     if args.reference:
         with open(args.reference, 'w') as f:
-            json.dump(reference, f, indent=1)
+            json.dump(reference, f)
         print(f'wrote {args.reference}')
 
 

@@ -12,7 +12,9 @@ import os.path as osp
 import re
 import sys
 import types
+import zlib
 
+import numpy as np
 import torch
 
 # modules the official files import at load time, and the names taken from them
@@ -159,3 +161,27 @@ def randomise_batch_norm(net: torch.nn.Module) -> None:
             module.running_var.uniform_(0.5, 1.5)
             module.weight.data.uniform_(0.5, 1.5)
             module.bias.data.uniform_(-0.2, 0.2)
+
+
+def seeded_state_dict(model: torch.nn.Module) -> dict:
+    """Deterministic weights for ``model``: each tensor from a generator seeded by its name.
+
+    Convolution weights uniform in +-1/sqrt(fan in), biases in +-0.2, normalisation scales in
+    [0.5, 1.5], running variances in [0.5, 1.5]; the same on every machine.
+    """
+    state = {}
+    for name, tensor in model.state_dict().items():
+        if not tensor.is_floating_point():
+            state[name] = tensor.clone()
+            continue
+        generator = torch.Generator().manual_seed(zlib.crc32(name.encode()))
+        draw = torch.rand(tensor.shape, generator=generator, dtype=torch.float64)
+        if name.endswith('running_var') or (tensor.dim() == 1 and name.endswith('weight')):
+            low, high = 0.5, 1.5
+        elif tensor.dim() == 1:
+            low, high = -0.2, 0.2
+        else:
+            bound = 1 / np.sqrt(tensor[0].numel())
+            low, high = -bound, bound
+        state[name] = (low + (high - low) * draw).to(tensor.dtype)
+    return state
