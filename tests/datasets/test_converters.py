@@ -165,3 +165,75 @@ def test_aflw_split_box_order_and_frontal(tmp_path):
                           data_prefix=dict(img=str(tmp_path) + '/'), test_mode=True)
     assert len(dataset) == 4
     assert dataset.get_data_info(0)['box_size'] == pytest.approx(np.sqrt(960))
+
+
+def star_row(rng, image, k=68, scale='1.5', center=('20.5', '14.25'), tags=None):
+    points = ','.join(f'{v:.4f}' for v in rng.uniform(5, 30, 2 * k))
+    five = ','.join(['1'] * 10)
+    return '\t'.join([image, five, points, scale, *center] + ([tags] if tags else []))
+
+
+def test_star_annotation_files_keep_the_official_centre_and_scale(tmp_path):
+    rng = np.random.default_rng(0)
+    (tmp_path / 'images' / 'ibug').mkdir(parents=True)
+    write_image(tmp_path / 'images' / 'ibug' / 'a.jpg')
+    annot = tmp_path / 'annot'
+    annot.mkdir()
+    header = 'image\tlandmarks_5pts\tlandmarks\tscale\tcenter_w\tcenter_h'
+    # a header line (pandas reads the first line as one), Windows paths, ADNet's prefixes, tags
+    (annot / 'test.tsv').write_text('\n'.join([
+        header, star_row(rng, 'ibug\\a.jpg', tags='1,0'),
+        star_row(rng, './rawImages/ibug/a.jpg', scale='0.75')]) + '\n')
+    (annot / 'train.tsv').write_text(star_row(rng, 'ibug/a.jpg') + '\n')  # no header
+    out = tmp_path / 'ann'
+    run_tool('tools/dataset_converters/star_to_coco.py', str(annot), str(tmp_path / 'images'),
+             str(out), '--prefix', 'star_300w')
+    test, train = load(out / 'star_300w_test.json'), load(out / 'star_300w_train.json')
+    assert len(test['annotations']) == 2 and len(train['annotations']) == 1
+    first, second = test['annotations']
+    assert test['images'][0]['file_name'] == 'ibug/a.jpg' == test['images'][1]['file_name']
+    assert first['center'] == [20.5, 14.25] and first['scale'] == 1.5
+    assert second['scale'] == 0.75 and first['tags'] == [1, 0] and second['tags'] == []
+    # the dataset crops the official square: side scale * 200 around the centre
+    from wingpose.datasets import FaceLandmarkDataset
+    dataset = FaceLandmarkDataset(ann_file=str(out / 'star_300w_test.json'),
+                                  data_prefix=dict(img=str(tmp_path / 'images') + '/'),
+                                  test_mode=True, pipeline=[])
+    assert dataset[0]['bbox'].tolist() == [[20.5 - 150, 14.25 - 150, 20.5 + 150, 14.25 + 150]]
+    assert dataset[0]['bbox'].dtype == np.float64
+
+
+@pytest.mark.parametrize('line, message', [
+    ('a.jpg\t1\t2,3', r'test.tsv, line 1: expected at least 6 tab-separated columns'),
+    ('a.jpg\t1\t2,3,x\t1\t2\t3', r'line 1: the landmarks must be comma-separated numbers'),
+    ('a.jpg\t1\t2,3,4\t1\t2\t3', r'line 1: the landmarks must be x y pairs, got 3 values'),
+    ('a.jpg\t1\t2,3,4,5\t0\t2\t3', r'line 1: invalid crop centre \[2.0, 3.0\] or scale 0.0'),
+    ('b.jpg\t1\t2,3\t1\t2\t3', r'line 1: image not found'),
+])
+def test_star_bad_lines_name_the_file_and_line(tmp_path, line, message):
+    write_image(tmp_path / 'a.jpg')
+    (tmp_path / 'annot').mkdir()
+    (tmp_path / 'annot' / 'test.tsv').write_text(line + '\n')
+    result = run_tool('tools/dataset_converters/star_to_coco.py', str(tmp_path / 'annot'),
+                      str(tmp_path), str(tmp_path / 'out'), '--prefix', 'star_wflw', check=False)
+    assert result.returncode != 0 and re.search(message, result.stderr), result.stderr
+    assert not (tmp_path / 'out').exists()
+
+
+def test_awing_crop_of_a_wflw_box():
+    # a box whose landmarks fit the first crop: f = 250, L = 200 (w' + h') / 250
+    points = np.array([[100., 120.], [180., 200.]])
+    center, scale = wflw.awing_crop([90, 100, 190, 220], points)
+    pad_x, pad_y = int(0.05 * 100 / 2), int(0.05 * 120 / 2)
+    left, top, right, bottom = 90 - pad_x, 100 - pad_y, 190 + pad_x, 220 + pad_y
+    length = 200 * (right - left + bottom - top) / 250
+    cx, cy = right - (right - left) / 2, bottom - (bottom - top) / 2
+    low = np.array([int(cx - length // 2), int(cy - length // 2)])
+    high = np.array([int(cx + length // 2), int(cy + length // 2)])
+    assert center == pytest.approx((low + high) / 2 - 0.5)
+    assert scale * 200 == pytest.approx(0.8 * (high - low).mean())
+    # landmarks too near the first crop's border shrink its scale factor by 10s
+    wide = np.array([[40., 60.], [240., 260.]])
+    assert wflw.awing_crop([90, 100, 190, 220], wide)[1] > scale
+    with pytest.raises(ConversionError, match='no AWing crop'):
+        wflw.awing_crop([90, 100, 190, 220], np.array([[-1e5, 0.], [1e5, 0.]]))

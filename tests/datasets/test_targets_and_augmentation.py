@@ -1,13 +1,14 @@
 """STAR's point and edge targets, AWing's boundary map, and STAR's augmentations."""
 import numpy as np
 import pytest
+from mmpose.datasets.transforms import TopdownAffine
 
-from wingpose.codecs import SoftArgmaxHeatmap
+from wingpose.codecs import AWingHeatmap, SoftArgmaxHeatmap
 from wingpose.datasets.layouts import STAR_EDGES
-from wingpose.datasets.transforms import (GenerateBoundaryHeatmaps, GenerateEdgeMaps, RandomBlur,
-                                          RandomGamma, RandomNoiseBlend,
-                                          RandomNormalBBoxTransform, RandomOcclusion,
-                                          boundary_curve, star_edge_maps)
+from wingpose.datasets.transforms import (AlignCornersTopdownAffine, GenerateBoundaryHeatmaps,
+                                          GenerateEdgeMaps, RandomBlur, RandomGamma,
+                                          RandomNoiseBlend, RandomNormalBBoxTransform,
+                                          RandomOcclusion, boundary_curve, star_edge_maps)
 
 
 def test_star_point_targets_are_drawn_at_the_input_and_downsampled():
@@ -141,3 +142,61 @@ def test_normal_bbox_transform_draws_untruncated_normals():
     results = dict(bbox_center=np.array([[50., 60.]]), bbox_scale=np.array([[100., 100.]]))
     out = transform(results)
     assert out['bbox_rotation'].shape == (1, ) and out['bbox_scale'].shape == (1, 2)
+
+
+def test_align_corners_crop_puts_the_box_centre_on_the_middle_pixel():
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 255, (300, 400, 3), dtype=np.uint8)
+    keypoints = np.array([[[210.5, 140.25], [250., 100.], [150., 190.]]], np.float32)
+
+    def results(rotation=0.):
+        return dict(img=image.copy(), bbox_center=np.array([[210.5, 140.25]]),
+                    bbox_scale=np.array([[160., 120.]]), bbox_rotation=np.array([rotation]),
+                    keypoints=keypoints.copy(), keypoints_visible=np.ones((1, 3)))
+
+    for rotation in (0., 30.):
+        ours = AlignCornersTopdownAffine((256, 256))(results(rotation))
+        mmpose = TopdownAffine((256, 256))(results(rotation))
+        # the same scale and rotation as MMPose's crop, half a pixel up and left
+        assert np.abs(ours['transformed_keypoints'] - mmpose['transformed_keypoints'] + 0.5
+                      ).max() < 1e-3
+        assert ours['transformed_keypoints'][0, 0] == pytest.approx([127.5, 127.5], abs=1e-3)
+        assert ours['img'].shape == (256, 256, 3)
+    # MMPose's mapping back (p / w * scale + input_center - scale / 2) inverts the crop
+    ours = AlignCornersTopdownAffine((256, 256))(results())
+    back = ours['transformed_keypoints'] / 256 * ours['input_scale'] + ours['input_center'] \
+        - ours['input_scale'] / 2
+    assert np.abs(back - keypoints).max() < 1e-3
+    assert ours['input_scale'].tolist() == [160., 160.]  # the box made square, as MMPose does
+    with pytest.raises(ValueError, match='use_udp=True is not supported'):
+        AlignCornersTopdownAffine((256, 256), use_udp=True)
+
+
+def test_awing_heatmap_is_the_official_gaussian_and_decoding():
+    codec = AWingHeatmap((256, 256), (64, 64))
+    one_axis = np.exp(-np.arange(-3, 4)**2 / (2 * 1.75**2))
+    # p = 101 (pixel centres) is 101.5 with pixel corners at integers: heatmap pixel 25
+    encoded = codec.encode(np.array([[[101., 101.]]]))
+    heatmap = encoded['heatmaps'][0]
+    assert heatmap.shape == (64, 64) and heatmap[25, 25] == pytest.approx(1.)
+    assert heatmap.sum() == pytest.approx(one_axis.sum()**2, rel=1e-5)
+    assert np.count_nonzero(heatmap) == 49  # a 7 x 7 window
+    assert heatmap[25, 22:29] == pytest.approx(one_axis, rel=1e-5)
+    # decoding: the cell's centre in the official frame, 4 (i + 1/2), less 1/2
+    assert codec.decode(encoded['heatmaps'])[0][0, 0] == pytest.approx([101.5, 101.5])
+    # a quarter pixel towards the larger neighbour, none on the border
+    maps = np.zeros((2, 64, 64), np.float32)
+    maps[0, 20, 10], maps[0, 20, 11], maps[0, 19, 10] = 1., 0.5, 0.3
+    maps[1, 0, 5] = 1.
+    decoded, scores = codec.decode(maps)
+    assert decoded[0, 0] == pytest.approx([4 * (10.5 + 0.25) - 0.5, 4 * (20.5 - 0.25) - 0.5])
+    assert decoded[0, 1] == pytest.approx([4 * 5.5 - 0.5, 4 * 0.5 - 0.5])
+    assert scores[0].tolist() == [1., 1.]
+    # the official window near the top/left border is cut at its far end: for the peak pixel
+    # 1 the window's first four values land on pixels 0-3, so the map peaks on pixel 3
+    near = codec.encode(np.array([[[4.5, 101.]]]))['heatmaps'][0]
+    assert near[25, 3] == pytest.approx(1.) and near[25].argmax() == 3
+    assert np.count_nonzero(near[25]) == 5
+    # x <= 0 with pixel corners at integers: no map; unlabelled: no map and no weight
+    empty = codec.encode(np.array([[[-0.5, 50.], [30., 30.]]]), np.array([[1., 0.]]))
+    assert empty['heatmaps'].max() == 0 and empty['keypoint_weights'][0].tolist() == [1., 0.]

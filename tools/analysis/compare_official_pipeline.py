@@ -28,6 +28,8 @@ network, layout and comparison:
 * AWing, ``end to end``: the official two-step crop from the box against wingpose's
   ``AlignCornersTopdownAffine`` crop of the original photo with the centre and scale of
   ``wflw_to_coco.py --crop awing`` (the WFLW config's ``official_crop_val_pipeline``).
+* the official training targets against wingpose's codecs on random landmarks in, near and
+  outside the crop.
 * ``trained-like``: the official training target of the ground truth stands in for the
   network's heatmaps; the official decoding and wingpose's codec each score it.
 
@@ -477,6 +479,34 @@ def compare_awing(awing, layout: str, k: int, faces: list, work: str, reference:
             for c, s, d in zip(crops, sums, official_decoded)]
 
 
+def compare_encoders(star, awing) -> None:
+    """The official training targets against wingpose's codecs on random landmarks, inside,
+    near and outside the crop."""
+    rng = np.random.default_rng(0)
+    points = np.concatenate([rng.uniform(-40, 296, (400, 2)), rng.uniform(-2, 14, (200, 2)),
+                             rng.uniform(242, 258, (200, 2))]).astype(np.float32)
+    codec = SoftArgmaxHeatmap((256, 256), (64, 64), sigma=1.5, render_at_input=True,
+                              align_corners=False, clip_to_input=True)
+    ours = codec.encode(points[None], np.ones((1, len(points))))
+    official = star.encoder.encoder_default(256, 256).generate_heatmap(points.copy()).numpy()
+    labels = star.dataset.AlignmentDataset._norm_points(None, torch.from_numpy(points), 256, 256)
+    outside = int(((points < 0) | (points > 255)).any(axis=1).sum())
+    print(f'STAR targets ({len(points)} random landmarks, {outside} outside the crop): '
+          f'max |heatmap difference| '
+          f'{np.abs(ours["heatmaps"] - official).max():.1e}, max |label difference| '
+          f'{np.abs(ours["keypoint_labels"][0] - labels.numpy()).max():.1e}')
+    codec = AWingHeatmap((256, 256), (64, 64))
+    worst = 0.
+    for point in points:  # the official code draws one landmark a call, x <= 0 not at all
+        heatmap = np.zeros((64, 64))
+        if point[0] > 0:
+            heatmap = awing.utils.draw_gaussian(heatmap, point / 4 + 1, 1)
+        mine = codec.encode((point - 0.5)[None, None])['heatmaps'][0]
+        worst = max(worst, float(np.abs(heatmap - mine).max()))
+    print(f'AWing targets ({len(points)} random landmarks): max |heatmap difference| '
+          f'{worst:.1e}')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--star', required=True, help='checkout of ZhenglinZhou/STAR')
@@ -497,6 +527,7 @@ def main():
             'AWING --reference ' + osp.relpath(args.reference or '-', ROOT),
             date=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d')),
         faces=[dict(image=osp.basename(p), landmarks=q.tolist()) for p, q in faces])
+    compare_encoders(star, awing)
     with tempfile.TemporaryDirectory() as tmp:
         work = osp.abspath(args.work_dir or tmp)
         os.makedirs(work, exist_ok=True)

@@ -3,8 +3,9 @@
 Used by ``compare_official_networks.py`` and ``compare_official_pipeline.py`` (run as scripts,
 so this folder is on ``sys.path``). Only the official modules that the comparisons run are
 imported; the libraries they import at module level without using them here (torchvision,
-imgaug, scikit-image, imageio, joblib) are stood in by empty modules when they are not installed, and
-pandas, which STAR's dataset reads its annotation files with, by a reader of those files.
+imgaug, scikit-image, imageio, joblib) are stood in by empty modules when they are not
+installed, and pandas, which STAR's dataset reads its annotation files with, by a reader of
+those files.
 Nothing of this is part of the wingpose package.
 """
 import importlib.util

@@ -45,10 +45,10 @@ def records(tsv_file: str, image_root: str) -> Iterator[tuple]:
     with open(tsv_file) as f:
         lines = [(n, line.rstrip('\r\n').split('\t')) for n, line in enumerate(f, start=1)
                  if line.strip()]
-    if lines:
+    if lines and len(lines[0][1]) >= 6:
         try:
             float(lines[0][1][3])
-        except (IndexError, ValueError):
+        except ValueError:
             lines = lines[1:]
     num_keypoints = None
     for image_id, (number, fields) in enumerate(lines):
