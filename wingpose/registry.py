@@ -33,7 +33,7 @@ def _child(parent: Registry, *locations: str) -> Registry:
 
 RUNNERS = _child(mmpose_registry.RUNNERS)
 RUNNER_CONSTRUCTORS = _child(mmpose_registry.RUNNER_CONSTRUCTORS)
-LOOPS = _child(mmpose_registry.LOOPS)
+LOOPS = _child(mmpose_registry.LOOPS, 'wingpose.engine')
 HOOKS = _child(mmpose_registry.HOOKS, 'wingpose.engine')
 DATASETS = _child(mmpose_registry.DATASETS, 'wingpose.datasets')
 DATA_SAMPLERS = _child(mmpose_registry.DATA_SAMPLERS)

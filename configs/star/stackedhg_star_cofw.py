@@ -14,6 +14,8 @@ val_dataloader = dict(dataset=dict(
     ann_file='annotations/star_cofw_test.json', data_prefix=dict(img='star_images/'),
     pipeline={{_base_.val_pipeline}}))
 test_dataloader = val_dataloader
+# the raw and the EMA weights validated every epoch, the better kept (trainer.py)
+val_cfg = dict(type='RawAndEMAValLoop')
 custom_hooks = [
     dict(type='SyncBuffersHook'), dict(type='CheckFiniteLossHook'), {{_base_.ema_hook}}
 ]

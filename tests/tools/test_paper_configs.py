@@ -1,7 +1,8 @@
 """The papers' hourglass configs train two iterations and test on tiny sets in the official
 download formats, converted by wingpose's converters: the networks at full size, the configs'
 pipelines, losses, EMA and evaluators as they are (only data roots, batch size, workers and
-intervals changed)."""
+intervals changed; STAR's annotation files written from the converted faces)."""
+import json
 import math
 import os
 import os.path as osp
@@ -12,7 +13,7 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from wingpose.datasets.converters import cofw, convert_splits, w300, wflw
+from wingpose.datasets.converters import cofw, convert_splits, star, w300, wflw, write_coco
 
 from ..datasets.raw_formats import write_300w, write_cofw, write_wflw
 from ..utils import ROOT
@@ -44,9 +45,34 @@ def converted(dataset: str, raw: str, data_root: str) -> int:
             write_cofw(mat, split, shapes, [[30, 30, 70, 70]] * 2, image_shape=(128, 128))
             splits[split] = list(cofw.records(mat, split, images, f'{split}_'))
     counts = convert_splits(annotations, dataset, splits, printer=None)
+    if dataset == 'wflw':  # AWing's WFLW config reads the official test crop
+        convert_splits(annotations, 'awing_wflw', {
+            s: wflw.records(osp.join(raw, f'list_98pt_rect_attr_{s}.txt'), images, 'awing')
+            for s in ('train', 'test')}, printer=None)
     if not osp.exists(osp.join(data_root, 'images')):
         os.symlink(images, osp.join(data_root, 'images'))
     return counts['train']['all']
+
+
+def as_star_annotations(dataset: str, data_root: str) -> None:
+    """The converted faces as STAR's annotation files (crop centre and scale per face),
+    converted by ``star_to_coco``'s records, as STAR's configs read them."""
+    os.symlink(osp.join(data_root, 'images'), osp.join(data_root, 'star_images'))
+    for split in ('train', 'test'):
+        with open(osp.join(data_root, 'annotations', f'{dataset}_{split}.json')) as f:
+            coco = json.load(f)
+        names = {image['id']: image['file_name'] for image in coco['images']}
+        rows = []
+        for ann in coco['annotations']:
+            points = np.array(ann['keypoints']).reshape(-1, 3)[:, :2]
+            rows.append('\t'.join([names[ann['image_id']], ','.join(['0'] * 10),
+                                   ','.join(map(repr, points.ravel().tolist())),
+                                   repr(ann['scale'] * 1.25), *map(repr, ann['center'])]))
+        tsv = osp.join(data_root, f'{split}.tsv')
+        with open(tsv, 'w') as f:
+            f.write('\n'.join(rows) + '\n')
+        write_coco(osp.join(data_root, 'annotations', f'star_{dataset}_{split}.json'),
+                   star.records(tsv, osp.join(data_root, 'star_images')))
 
 
 @pytest.mark.parametrize('config', PAPER_CONFIGS)
@@ -56,6 +82,8 @@ def test_paper_config_trains_two_iterations_and_tests(config, tmp_path):
     raw = tmp_path / 'raw'
     raw.mkdir()
     num_train = converted(dataset, str(raw), data_root)
+    if config.startswith('star'):
+        as_star_annotations(dataset, data_root)
     cfg = Config.fromfile(osp.join(ROOT, 'configs', config))
     cfg.work_dir = str(tmp_path / 'work')
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
