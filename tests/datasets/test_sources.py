@@ -29,16 +29,17 @@ def test_missing_dataset_message_of_every_config(config, tmp_path):
         check_dataset_files(cfg)
     message = str(error.value)
     train = next(leaf_datasets(cfg.train_dataloader.dataset))
+    images = osp.join(missing_root, train.data_prefix['img'])
     source = source_of(train.ann_file)
     assert source is not None, f'{config}: {train.ann_file} is written by no converter'
     assert f'dataset not found: {osp.join(missing_root, train.ann_file)} (train_dataloader)' \
         in message
-    assert f'{osp.join(missing_root, "images/")} (train_dataloader)' in message
+    assert f'{images} (train_dataloader)' in message
     assert source['convert'].format(root=osp.join(missing_root, '')) in message
     if source['download']:
         assert source['download'] in message
     # each missing path once, each advice once
-    assert message.count(f'{osp.join(missing_root, "images/")} (') == 1
+    assert message.count(f'{images} (') == 1
     assert message.count(source['convert'].split()[1]) == 1
 
 
