@@ -8,7 +8,7 @@ train_dataloader = dict(dataset=dict(pipeline={{_base_.train_pipeline}}))
 val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
 test_dataloader = val_dataloader
 # the paper's 3e-5 for a loss summed over the 2L = 136 coordinates; ours average them
-optim_wrapper = dict(optimizer=dict(lr=0.00408))
+optim_wrapper = dict(optimizer=dict(lr=0.00408), paramwise_cfg={{_base_.head_paramwise_cfg}})
 # the Wing paper's 300W figures are inter-pupil (eye centres); inter-ocular is reported too
 val_evaluator = dict(norms=['inter_pupil', 'inter_ocular'])
 test_evaluator = val_evaluator

@@ -2,4 +2,4 @@
 _base_ = ['./cnn6_wflw.py']
 model = dict(head=dict(loss=dict(_delete_=True, type='CoordinateLoss', kind='l2', input_size=64)))
 # the paper trained L2 at a tenth of the rate of the other losses (3e-6, summed coordinates)
-optim_wrapper = dict(optimizer=dict(lr=0.000588))
+optim_wrapper = dict(optimizer=dict(lr=0.000588), paramwise_cfg={{_base_.head_paramwise_cfg}})

@@ -8,4 +8,4 @@ train_dataloader = dict(dataset=dict(pipeline={{_base_.train_pipeline}}))
 val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
 test_dataloader = val_dataloader
 # the paper's 3e-5 for a loss summed over the 2L = 58 coordinates; ours average them
-optim_wrapper = dict(optimizer=dict(lr=0.00174))
+optim_wrapper = dict(optimizer=dict(lr=0.00174), paramwise_cfg={{_base_.head_paramwise_cfg}})

@@ -3,6 +3,10 @@
 # pixels of their own input; the pipelines are CNN7's (128x128 crops).
 _base_ = ['./cnn7.py']
 
+# the first stage's head outputs CNN6's 64 pixels divided by 64 (cnn6.py)
+head_paramwise_cfg = dict(
+    custom_keys={'coarse_head.fc': dict(lr_mult=1 / 64**2, decay_mult=64**2)})
+
 model = dict(
     type='TwoStageTopdownEstimator',
     coarse_backbone=dict(type='CNN6'),

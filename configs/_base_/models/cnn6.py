@@ -2,6 +2,10 @@
 # (w=10, epsilon=2 in pixels of the 64x64 input). Augmentation as in the paper: flip,
 # rotation up to 30 degrees, box shift/scale jitter, brightness/contrast.
 codec = dict(type='RegressionLabel', input_size=(64, 64))
+# The official CNN6 outputs pixels of its input; this head outputs them divided by the input
+# size S. Its last layer steps as the official one with its rate x 1/S^2 and its weight decay
+# x S^2 (docs/recipes.md, Wing: the learning rate); the SGD experiment configs use this
+head_paramwise_cfg = dict(custom_keys={'head.fc': dict(lr_mult=1 / 64**2, decay_mult=64**2)})
 
 model = dict(
     # built in wingpose's scope even where the caller set MMPose's (MMPoseInferencer does)

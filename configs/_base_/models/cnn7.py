@@ -2,6 +2,7 @@
 _base_ = ['./cnn6.py']
 
 codec = dict(type='RegressionLabel', input_size=(128, 128))
+head_paramwise_cfg = dict(custom_keys={'head.fc': dict(lr_mult=1 / 128**2, decay_mult=128**2)})
 model = dict(
     backbone=dict(type='CNN7'),
     head=dict(loss=dict(input_size=codec['input_size']), decoder=codec))

@@ -39,8 +39,9 @@ def image_path(path: str) -> str:
 def records(tsv_file: str, image_root: str) -> Iterator[tuple]:
     """The faces of one STAR annotation file.
 
-    A first line whose scale column is not a number is a header and skipped (pandas, which
-    ``AlignmentDataset`` reads the files with, takes the first line as the header).
+    A first line whose scale column is not a number is a header and skipped; a first line of
+    numbers is a face, as ``evaluate.py`` reads it (``AlignmentDataset`` reads the files with
+    pandas, which takes the first line as the header whatever it holds).
     """
     with open(tsv_file) as f:
         lines = [(n, line.rstrip('\r\n').split('\t')) for n, line in enumerate(f, start=1)
