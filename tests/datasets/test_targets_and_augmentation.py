@@ -26,6 +26,34 @@ def test_star_point_targets_are_drawn_at_the_input_and_downsampled():
     assert plain['heatmaps'][0, 16, 26] == pytest.approx(1.)  # sigma in heatmap pixels
 
 
+@pytest.mark.parametrize('input_size, heatmap_size, sigma', [
+    ((256, 256), (64, 64), 1.5), ((128, 128), (32, 32), 1.5), ((256, 192), (64, 48), 2.),
+    ((64, 64), (16, 16), 1.)])
+def test_star_point_targets_equal_drawing_at_the_input_and_downsampling(input_size, heatmap_size,
+                                                                         sigma):
+    """The targets are computed where they are non-zero; drawing MMPose's Gaussians at the
+    input and downsampling them bilinearly gives the same maps and weights."""
+    import torch
+    import torch.nn.functional as F
+    from mmpose.codecs import MSRAHeatmap
+    rng = np.random.default_rng(0)
+    codec = SoftArgmaxHeatmap(input_size, heatmap_size, sigma, render_at_input=True)
+    size = np.array(input_size)
+    for _ in range(5):  # inside, near the borders and outside the input
+        keypoints = np.concatenate([rng.uniform(-20, size.max() + 20, (1, 60, 2)),
+                                    rng.uniform(-6, 6, (1, 20, 2)),
+                                    rng.uniform(size - 6, size + 6, (1, 20, 2))], axis=1)
+        visible = (rng.uniform(size=(1, 100)) > 0.1).astype(np.float32)
+        encoded = codec.encode(keypoints.astype(np.float32), visible)
+        drawn = MSRAHeatmap(input_size, input_size, sigma).encode(
+            keypoints.astype(np.float32), visible)
+        w, h = heatmap_size
+        expected = F.interpolate(torch.from_numpy(drawn['heatmaps'])[None], size=(h, w),
+                                 mode='bilinear', align_corners=False)[0].numpy()
+        assert np.abs(encoded['heatmaps'] - expected).max() < 1e-6
+        assert np.array_equal(encoded['keypoint_weights'], drawn['keypoint_weights'])
+
+
 def test_star_edge_maps_follow_the_curve():
     # an open edge of four points on the line y = 102 (input pixels)
     points = np.array([[40., 102.], [90., 102.], [140., 102.], [190., 102.]])

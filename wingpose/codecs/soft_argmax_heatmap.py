@@ -3,7 +3,6 @@ from typing import Optional, Tuple
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from mmpose.codecs import MSRAHeatmap
 
 from wingpose.registry import KEYPOINT_CODECS
@@ -65,12 +64,7 @@ class SoftArgmaxHeatmap(MSRAHeatmap):
         if self.clip_to_input:
             drawn = np.clip(keypoints, 0, np.array(self.input_size) - 1)
         if self.render_at_input:
-            encoded = MSRAHeatmap(self.input_size, self.input_size, self.sigma).encode(
-                drawn, keypoints_visible)
-            w, h = self.heatmap_size
-            encoded['heatmaps'] = F.interpolate(
-                torch.from_numpy(encoded['heatmaps'])[None], size=(h, w), mode='bilinear',
-                align_corners=False)[0].numpy()
+            encoded = self._render_at_input(drawn, keypoints_visible)
         else:
             encoded = super().encode(drawn, keypoints_visible)
         if self.align_corners:
@@ -82,6 +76,42 @@ class SoftArgmaxHeatmap(MSRAHeatmap):
         encoded['keypoint_labels'] = labels.astype(np.float32)
         return encoded
 
+    def _render_at_input(self, keypoints: np.ndarray,
+                         keypoints_visible: Optional[np.ndarray]) -> dict:
+        """MMPose's Gaussians drawn at the input size, bilinearly downsampled to the heatmap
+        size (``F.interpolate``, ``align_corners=False``), computed where they are non-zero.
+
+        Each drawn Gaussian is the product of a row and a column profile, cut to MMPose's
+        window (``generate_gaussian_heatmaps``: centre ``int(p + 0.5)``, window from
+        ``int(centre - 3 sigma)``, ``2 * 3 sigma + 1`` wide), and bilinear resampling is
+        separable: the heatmap is the outer product of the two resampled profiles. Equal to
+        drawing at the input and downsampling, to float32 rounding.
+        """
+        if keypoints.shape[0] != 1:
+            raise ValueError(f'render_at_input encodes one face, got {keypoints.shape[0]}')
+        if keypoints_visible is None:
+            keypoints_visible = np.ones(keypoints.shape[:2], dtype=np.float32)
+        radius = self.sigma * 3
+        centers = (keypoints[0, :, :2] + 0.5).astype(np.int64)
+        lows = (centers - radius).astype(np.int64)
+        highs = (centers + radius + 1).astype(np.int64)
+        weights = keypoints_visible.astype(np.float32).copy()
+        size = np.array(self.input_size)
+        outside = (lows >= size).any(1) | (highs < 0).any(1)
+        weights[0, outside] = 0
+        drawn = weights[0] >= 0.5
+        profiles = []
+        for axis in (0, 1):
+            pixels = np.arange(self.input_size[axis])
+            offset = pixels[None] - lows[:, axis, None]
+            inside = (offset >= 0) & (pixels[None] < highs[:, axis, None])
+            profile = np.exp(-(offset - int(2 * radius + 1) // 2)**2 / (2 * self.sigma**2))
+            profile = np.where(inside & drawn[:, None], profile, 0.)
+            profiles.append(profile @ _bilinear_matrix(self.input_size[axis],
+                                                       self.heatmap_size[axis]).T)
+        heatmaps = (profiles[1][:, :, None] * profiles[0][:, None, :]).astype(np.float32)
+        return dict(heatmaps=heatmaps, keypoint_weights=weights)
+
     def decode(self, encoded: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         """(K, H, W) heatmaps -> keypoints (1, K, 2) in input pixels and scores (1, K)."""
         heatmaps = torch.from_numpy(np.ascontiguousarray(encoded, dtype=np.float64))
@@ -91,3 +121,17 @@ class SoftArgmaxHeatmap(MSRAHeatmap):
         else:
             keypoints = denormalize_coordinates(mean, self.input_size, False)
         return keypoints[None].astype(np.float32), encoded.reshape(len(encoded), -1).max(1)[None]
+
+
+def _bilinear_matrix(size_in: int, size_out: int) -> np.ndarray:
+    """(size_out, size_in) weights of PyTorch's bilinear resampling of one axis
+    (``align_corners=False``: source ``(j + 1/2) size_in / size_out - 1/2``, clamped at 0)."""
+    source = np.maximum((np.arange(size_out) + 0.5) * size_in / size_out - 0.5, 0)
+    low = np.floor(source).astype(np.int64)
+    high = np.minimum(low + 1, size_in - 1)
+    fraction = source - low
+    matrix = np.zeros((size_out, size_in))
+    rows = np.arange(size_out)
+    np.add.at(matrix, (rows, low), 1 - fraction)
+    np.add.at(matrix, (rows, high), fraction)
+    return matrix
