@@ -72,6 +72,31 @@ def test_star_edge_maps_follow_the_curve():
     assert loop[32, 32] == 0 and loop.max() > 0.2
 
 
+def test_star_edge_maps_equal_drawing_on_the_whole_supersampled_canvas():
+    """Each curve drawn on a canvas around it gives the maps of STAR's whole 4x canvas."""
+    import cv2
+    import torch
+    import torch.nn.functional as F
+    from wingpose.datasets.transforms.boundary_heatmaps import star_edge_curve
+
+    def whole_canvas(points, edges):
+        maps = []
+        for closed, indices in edges:
+            curve = np.clip(star_edge_curve(points[list(indices)], closed), 0, 255)
+            canvas = np.zeros((1024, 1024), np.float32)
+            cv2.polylines(canvas, [(curve * 4 + 0.5).astype(np.int32)], closed, 255, 4,
+                          cv2.LINE_AA)
+            maps.append(cv2.resize(canvas, (256, 256), interpolation=cv2.INTER_AREA))
+        maps = torch.from_numpy(np.stack(maps) / 255.).float()[None]
+        return F.interpolate(maps, size=(64, 64), mode='bilinear', align_corners=False)[0]
+
+    rng = np.random.default_rng(0)
+    for layout, k in (('wflw', 98), ('300w', 68), ('cofw', 29)):
+        for points in (rng.uniform(60, 200, (k, 2)), rng.uniform(-30, 286, (k, 2))):
+            maps = star_edge_maps(points, STAR_EDGES[layout], (256, 256), (64, 64))
+            assert np.abs(maps - whole_canvas(points, STAR_EDGES[layout]).numpy()).max() < 1e-6
+
+
 def test_generate_edge_maps_transform():
     rng = np.random.default_rng(0)
     results = dict(heatmaps=np.zeros((98, 64, 64), np.float32), input_size=(256, 256),

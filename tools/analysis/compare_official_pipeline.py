@@ -65,6 +65,7 @@ from wingpose.datasets.converters.star import records as star_records
 from wingpose.datasets.converters.w300 import read_pts
 from wingpose.datasets.converters.wflw import awing_crop
 from wingpose.datasets.layouts import STAR_EDGES
+from wingpose.datasets.transforms import star_edge_maps
 from wingpose.datasets.transforms.topdown_transforms import align_corners_crop_matrix
 from wingpose.models.backbones import AWingHourglassNet, STARHourglassNet
 from wingpose.models.utils import official_key_map, xy_first
@@ -495,6 +496,17 @@ def compare_encoders(star, awing) -> None:
           f'max |heatmap difference| '
           f'{np.abs(ours["heatmaps"] - official).max():.1e}, max |label difference| '
           f'{np.abs(ours["keypoint_labels"][0] - labels.numpy()).max():.1e}')
+    dataset = object.__new__(star.dataset.AlignmentDataset)
+    worst = 0.
+    for layout, k in LAYOUTS:  # edge maps of random faces, some reaching past the crop
+        dataset.__dict__.update(image_height=256, image_width=256, edge_info=STAR_EDGES[layout])
+        for face in range(10):
+            landmarks = rng.uniform(-30, 286, (k, 2)) if face % 2 else rng.uniform(60, 200, (k, 2))
+            official = dataset._generate_edgemap(landmarks.astype(np.float32)).numpy()
+            ours = star_edge_maps(landmarks.astype(np.float32), STAR_EDGES[layout], (256, 256),
+                                  (64, 64))
+            worst = max(worst, float(np.abs(official - ours).max()))
+    print(f'STAR edge maps (30 random faces, 3 layouts): max |difference| {worst:.1e}')
     codec = AWingHeatmap((256, 256), (64, 64))
     worst = 0.
     for point in points:  # the official code draws one landmark a call, x <= 0 not at all

@@ -7,7 +7,7 @@ from mmpose.codecs import MSRAHeatmap
 
 from wingpose.registry import KEYPOINT_CODECS
 from ..models.utils import heatmap_distribution
-from .utils import denormalize_coordinates, normalize_coordinates
+from .utils import bilinear_resize_matrix, denormalize_coordinates, normalize_coordinates
 
 
 @KEYPOINT_CODECS.register_module()
@@ -107,7 +107,7 @@ class SoftArgmaxHeatmap(MSRAHeatmap):
             inside = (offset >= 0) & (pixels[None] < highs[:, axis, None])
             profile = np.exp(-(offset - int(2 * radius + 1) // 2)**2 / (2 * self.sigma**2))
             profile = np.where(inside & drawn[:, None], profile, 0.)
-            profiles.append(profile @ _bilinear_matrix(self.input_size[axis],
+            profiles.append(profile @ bilinear_resize_matrix(self.input_size[axis],
                                                        self.heatmap_size[axis]).T)
         heatmaps = (profiles[1][:, :, None] * profiles[0][:, None, :]).astype(np.float32)
         return dict(heatmaps=heatmaps, keypoint_weights=weights)
@@ -122,16 +122,3 @@ class SoftArgmaxHeatmap(MSRAHeatmap):
             keypoints = denormalize_coordinates(mean, self.input_size, False)
         return keypoints[None].astype(np.float32), encoded.reshape(len(encoded), -1).max(1)[None]
 
-
-def _bilinear_matrix(size_in: int, size_out: int) -> np.ndarray:
-    """(size_out, size_in) weights of PyTorch's bilinear resampling of one axis
-    (``align_corners=False``: source ``(j + 1/2) size_in / size_out - 1/2``, clamped at 0)."""
-    source = np.maximum((np.arange(size_out) + 0.5) * size_in / size_out - 0.5, 0)
-    low = np.floor(source).astype(np.int64)
-    high = np.minimum(low + 1, size_in - 1)
-    fraction = source - low
-    matrix = np.zeros((size_out, size_in))
-    rows = np.arange(size_out)
-    np.add.at(matrix, (rows, low), 1 - fraction)
-    np.add.at(matrix, (rows, high), fraction)
-    return matrix

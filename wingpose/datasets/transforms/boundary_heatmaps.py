@@ -5,11 +5,10 @@ from typing import Dict, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
-import torch
-import torch.nn.functional as F
 from mmcv.transforms import BaseTransform
 from scipy import interpolate
 
+from wingpose.codecs.utils import bilinear_resize_matrix
 from wingpose.datasets.layouts import Edge, star_edges
 from wingpose.registry import TRANSFORMS
 
@@ -162,7 +161,9 @@ def star_edge_maps(points: np.ndarray, edges: Sequence[Edge], image_size: Tuple[
                    heatmap_size: Tuple[int, int], supersample: int = 4) -> np.ndarray:
     """STAR's edge maps (``_generate_edgemap``): each edge's curve is drawn anti-aliased, one
     pixel wide, at ``supersample`` x the input size, area-downsampled to the input size, scaled
-    to [0, 1] and bilinearly resized to the heatmap size.
+    to [0, 1] and bilinearly resized to the heatmap size (``F.interpolate``,
+    ``align_corners=False``). Each curve is drawn on a canvas around it only (a full
+    ``supersample`` x canvas per edge gives the same maps, 7 times slower for WFLW's nine).
 
     Args:
         points (np.ndarray): (K, 2) keypoints in input pixels.
@@ -173,17 +174,25 @@ def star_edge_maps(points: np.ndarray, edges: Sequence[Edge], image_size: Tuple[
         np.ndarray: (E, heatmap height, heatmap width) float32.
     """
     w, h = image_size
+    rows = bilinear_resize_matrix(h, heatmap_size[1])
+    cols = bilinear_resize_matrix(w, heatmap_size[0])
+    margin = 2 * supersample + 2  # the line's half width and its anti-aliased rim
     maps = []
     for closed, indices in edges:
         curve = star_edge_curve(points[list(indices)].astype(np.float64), closed)
         curve = np.clip(curve, 0, [w - 1, h - 1])
-        canvas = np.zeros((h * supersample, w * supersample), np.float32)
         vertices = (curve * supersample + 0.5).astype(np.int32)
-        cv2.polylines(canvas, [vertices], closed, 255, supersample, cv2.LINE_AA)
-        maps.append(cv2.resize(canvas, (w, h), interpolation=cv2.INTER_AREA))
-    maps = torch.from_numpy(np.stack(maps) / 255.).float()[None]
-    hw, hh = heatmap_size
-    return F.interpolate(maps, size=(hh, hw), mode='bilinear', align_corners=False)[0].numpy()
+        # the canvas around the curve, in whole input pixels: drawing, block averaging and
+        # resampling do not depend on where the canvas starts
+        low = np.maximum((vertices.min(0) - margin) // supersample, 0)
+        high = np.minimum(-(-(vertices.max(0) + margin + 1) // supersample), [w, h])
+        canvas = np.zeros(tuple((high - low)[::-1] * supersample), np.float32)
+        cv2.polylines(canvas, [vertices - low * supersample], closed, 255, supersample,
+                      cv2.LINE_AA)
+        window = cv2.resize(canvas, tuple(int(v) for v in high - low),
+                            interpolation=cv2.INTER_AREA) / 255.
+        maps.append(rows[:, low[1]:high[1]] @ window @ cols[:, low[0]:high[0]].T)
+    return np.stack(maps).astype(np.float32)
 
 
 @TRANSFORMS.register_module()
