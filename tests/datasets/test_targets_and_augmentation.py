@@ -5,7 +5,8 @@ from mmpose.datasets.transforms import TopdownAffine
 
 from wingpose.codecs import AWingHeatmap, SoftArgmaxHeatmap
 from wingpose.datasets.layouts import STAR_EDGES
-from wingpose.datasets.transforms import (AlignCornersTopdownAffine, GenerateBoundaryHeatmaps,
+from wingpose.datasets.transforms import (BOUNDARY_PRESETS, AlignCornersTopdownAffine,
+                                          GenerateBoundaryHeatmaps,
                                           GenerateEdgeMaps, RandomBlur, RandomGamma,
                                           RandomNoiseBlend, RandomNormalBBoxTransform,
                                           RandomOcclusion, boundary_curve, star_edge_maps)
@@ -125,6 +126,41 @@ def test_boundary_curve_is_the_interpolating_spline():
     assert np.allclose(boundary_curve(np.array([[3., 4.], [3., 4.]])), [[3., 4.]])
 
 
+@pytest.mark.parametrize('size, sigma, cutoff', [((64, 64), 1., 3.), ((64, 48), 1.5, 2.),
+                                                  ((32, 40), 0.7, 3.5)])
+def test_boundary_maps_equal_the_distance_from_every_pixel_to_every_segment(size, sigma, cutoff):
+    """The maps are computed in each segment's window; the distance from every pixel to every
+    segment of every curve gives the same maps, bit for bit: curves of all layouts inside,
+    across and outside the map, short and long segments, a single point."""
+    from wingpose.datasets.transforms import boundary_distance_maps
+
+    def every_segment(curves):
+        w, h = size
+        grid = np.stack(np.meshgrid(np.arange(w), np.arange(h)), axis=-1).reshape(-1, 1, 2)
+        maps = []
+        for curve in curves:
+            start, end = (curve[:-1], curve[1:]) if len(curve) > 1 else (curve, curve)
+            direction = end - start
+            length2 = np.maximum((direction**2).sum(-1), 1e-12)
+            along = np.clip(((grid - start) * direction).sum(-1) / length2, 0, 1)
+            nearest = start + along[..., None] * direction
+            distance = np.sqrt(((grid - nearest)**2).sum(-1)).min(axis=1).reshape(h, w)
+            maps.append(np.where(distance < cutoff * sigma,
+                                 np.exp(-distance**2 / (2 * sigma**2)), 0.))
+        return np.stack(maps).astype(np.float32)
+
+    rng = np.random.default_rng(0)
+    extent = np.array(size, dtype=float)
+    for k, chains in BOUNDARY_PRESETS.items():
+        for points in (rng.uniform(0.2, 0.8, (k, 2)) * extent,  # a face inside the map
+                       rng.uniform(-0.3, 1.3, (k, 2)) * extent,  # across its borders
+                       rng.uniform(-8, 0, (k, 2)) + [extent[0], 0]):  # near a corner, outside
+            curves = [boundary_curve(points[list(chain)]) for chain in chains]
+            curves += [np.array([[3.3, 4.]]), np.array([[0.5, 2.], [0.5, 2.]])]
+            maps = boundary_distance_maps(curves, size, sigma, cutoff)
+            assert np.array_equal(maps, every_segment(curves))
+
+
 def test_awing_single_boundary_map_is_the_maximum_over_the_boundaries():
     rng = np.random.default_rng(0)
     results = dict(heatmaps=np.zeros((68, 64, 64), np.float32), input_size=(256, 256),
@@ -223,6 +259,57 @@ def test_align_corners_crop_puts_the_box_centre_on_the_middle_pixel():
     assert ours['input_scale'].tolist() == [160., 160.]  # the box made square, as MMPose does
     with pytest.raises(ValueError, match='use_udp=True is not supported'):
         AlignCornersTopdownAffine((256, 256), use_udp=True)
+
+
+@pytest.mark.parametrize('input_size, heatmap_size, sigma, radius', [
+    ((256, 256), (64, 64), 1.75, 3), ((256, 192), (64, 48), 1., 2), ((128, 128), (64, 64), 2., 4)])
+def test_awing_heatmaps_equal_drawing_each_window(input_size, heatmap_size, sigma, radius):
+    """The windows inside the map are drawn at once; drawing each landmark's official window
+    (``draw_gaussian``'s index ranges, :meth:`AWingHeatmap._window`) gives the same maps."""
+    codec = AWingHeatmap(input_size, heatmap_size, sigma, radius)
+    stride = np.array(input_size) / heatmap_size
+    rng = np.random.default_rng(0)
+    size = np.array(input_size)
+    for _ in range(5):  # inside, near the borders and outside the input
+        keypoints = np.concatenate([rng.uniform(-30, size.max() + 30, (1, 60, 2)),
+                                    rng.uniform(-8, 8, (1, 20, 2)),
+                                    rng.uniform(size - 8, size + 8, (1, 20, 2))], axis=1)
+        visible = (rng.uniform(size=(1, 100)) > 0.1).astype(np.float32)
+        encoded = codec.encode(keypoints.astype(np.float32), visible)
+        w, h = heatmap_size
+        expected = np.zeros((100, h, w), np.float32)
+        for k, (x, y) in enumerate(keypoints[0].astype(np.float32) + 0.5):
+            cx, cy = np.floor(np.array([x, y]) / stride.astype(np.float32) + 1).astype(int)
+            if (visible[0, k] < 0.5 or x <= 0 or cx - radius > w or cy - radius > h
+                    or cx + radius < 1 or cy + radius < 1):
+                continue
+            (map_x, g_x), (map_y, g_y) = codec._window(cx, w), codec._window(cy, h)
+            expected[k, map_y, map_x] += codec.gaussian[g_y, g_x]
+        assert np.array_equal(encoded['heatmaps'], expected)
+        assert np.array_equal(encoded['keypoint_weights'], visible)
+
+
+def test_crop_of_a_flipped_view_equals_the_crop_of_its_copy():
+    """RandomFlip leaves reversed views; the crop reads them through cv2.flip, unchanged."""
+    from mmpose.datasets.transforms import RandomFlip
+
+    from wingpose.datasets.transforms.topdown_transforms import contiguous_image
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 255, (300, 400, 3), dtype=np.uint8)
+    for direction in ('horizontal', 'vertical', 'diagonal'):
+        flipped = RandomFlip(prob=1., direction=direction)(dict(
+            img=image, img_shape=image.shape[:2], bbox_center=np.array([[210.5, 140.25]]),
+            bbox_scale=np.array([[160., 120.]]), bbox=np.array([[130., 80., 290., 200.]]),
+            bbox_rotation=np.array([20.]), flip_indices=[0]))
+        assert not flipped['img'].flags.c_contiguous
+        copy = dict(flipped, img=np.ascontiguousarray(flipped['img']))
+        crop = AlignCornersTopdownAffine((256, 256))(dict(flipped))['img']
+        assert np.array_equal(crop, AlignCornersTopdownAffine((256, 256))(copy)['img'])
+    for view in (image[:, ::-1], image[::-1], image[::-1, ::-1], image[:, ::2], image[..., ::-1],
+                 image[..., 0][:, ::-1]):
+        made = contiguous_image(view)
+        assert made.flags.c_contiguous and np.array_equal(made, view)
+    assert contiguous_image(image) is image
 
 
 def test_awing_heatmap_is_the_official_gaussian_and_decoding():

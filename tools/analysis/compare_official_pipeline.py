@@ -64,7 +64,7 @@ from wingpose.datasets.converters.coco import landmark_box
 from wingpose.datasets.converters.star import records as star_records
 from wingpose.datasets.converters.w300 import read_pts
 from wingpose.datasets.converters.wflw import awing_crop
-from wingpose.datasets.layouts import STAR_EDGES
+from wingpose.datasets.layouts import STAR_EDGES, resample_landmarks
 from wingpose.datasets.transforms import star_edge_maps
 from wingpose.datasets.transforms.topdown_transforms import align_corners_crop_matrix
 from wingpose.models.backbones import AWingHourglassNet, STARHourglassNet
@@ -103,15 +103,6 @@ def read_faces(images: str) -> list:
     if not faces:
         sys.exit(f'error: no 68-point .pts file with its photo in {images}')
     return faces
-
-
-def layout_points(points: np.ndarray, k: int) -> np.ndarray:
-    """``k`` landmarks: the 68 resampled along the annotation (the 68 themselves for 68)."""
-    if k == 68:
-        return points.astype(np.float32)
-    t = np.linspace(0, 67, k)
-    return np.stack([np.interp(t, np.arange(68), points[:, i]) for i in (0, 1)],
-                    axis=-1).astype(np.float32)
 
 
 def star_crop(points: np.ndarray):
@@ -204,7 +195,7 @@ def compare_star(star, layout: str, k: int, faces: list, work: str, reference: d
     # the faces as a STAR annotation file (with a header line: pandas reads the first as one)
     images, rows, items = osp.dirname(faces[0][0]), [], []
     for path, points68 in faces:
-        points = layout_points(points68, k)
+        points = resample_landmarks(points68, k)
         scale, center = star_crop(points)
         five = points[[0, k // 4, k // 2, 3 * k // 4, k - 1]]
         rows.append('\t'.join([osp.basename(path), ','.join(f'{v:.6f}' for v in five.ravel()),
@@ -326,7 +317,7 @@ def awing_official_crops(awing, faces: list, k: int, work: str) -> list:
     convert.cv_crop = recording_cv_crop
     out = []
     for index, (path, points68) in enumerate(faces):
-        points = layout_points(points68, k)
+        points = resample_landmarks(points68, k)
         box = [float(v) for v in (*points.min(0), *points.max(0))]
         folder = osp.join(work, f'awing_{k}_{index}')
         for sub in ('source', 'images', 'landmarks'):

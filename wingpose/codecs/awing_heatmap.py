@@ -18,7 +18,7 @@ class AWingHeatmap(BaseKeypointCodec):
     * **encoding** (``draw_gaussian(heatmap, p' / s + 1, 1)`` in ``core/dataloader.py``,
       ``utils/utils.py``): a Gaussian of std ``sigma`` (``_gaussian(7)``: 0.25 of its 7-pixel
       window, 1.75 heatmap pixels) cut to a ``(2 radius + 1)``-pixel square, its peak at the
-      heatmap pixel ``floor(p' / s)``, values capped at 1. Near the top and left borders the
+      heatmap pixel ``floor(p' / s)``, peak 1. Near the top and left borders the
       official window is cut at its far end rather than at the border, which moves the peak
       towards the inside; that rule is kept. A keypoint with ``x' <= 0`` gets an empty map.
     * **decoding** (``get_preds_fromhm``): the argmax pixel ``i`` plus a quarter pixel
@@ -73,13 +73,18 @@ class AWingHeatmap(BaseKeypointCodec):
         heatmaps = np.zeros((keypoints.shape[1], h, w), dtype=np.float32)
         corners = keypoints[0, :, :2] + 0.5
         cells = np.floor(corners / self.scale_factor + 1).astype(np.int64)
-        for k, ((x, y), (cx, cy)) in enumerate(zip(corners, cells)):
-            if (keypoints_visible[0, k] < 0.5 or x <= 0 or cx - self.radius > w
-                    or cy - self.radius > h or cx + self.radius < 1 or cy + self.radius < 1):
-                continue
-            (map_x, g_x), (map_y, g_y) = self._window(cx, w), self._window(cy, h)
-            heatmaps[k, map_y, map_x] += self.gaussian[g_y, g_x]
-        np.minimum(heatmaps, 1, out=heatmaps)
+        drawn = ((keypoints_visible[0] >= 0.5) & (corners[:, 0] > 0)
+                 & (cells - self.radius <= [w, h]).all(1) & (cells + self.radius >= 1).all(1))
+        whole = drawn & (cells - self.radius >= 1).all(1) & (cells + self.radius <= [w, h]).all(1)
+        # windows inside the map, all at once: rows and columns from cell - radius - 1
+        offsets = np.arange(2 * self.radius + 1)
+        top_left = cells[whole] - self.radius - 1
+        heatmaps[np.nonzero(whole)[0][:, None, None], top_left[:, 1, None, None]
+                 + offsets[:, None], top_left[:, 0, None, None] + offsets] = self.gaussian
+        for k in np.nonzero(drawn & ~whole)[0]:  # windows cut by the border
+            (map_x, g_x), (map_y, g_y) = self._window(cells[k, 0], w), \
+                self._window(cells[k, 1], h)
+            heatmaps[k, map_y, map_x] = self.gaussian[g_y, g_x]
         return dict(heatmaps=heatmaps,
                     keypoint_weights=(keypoints_visible > 0.5).astype(np.float32))
 

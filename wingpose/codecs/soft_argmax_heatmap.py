@@ -102,14 +102,18 @@ class SoftArgmaxHeatmap(MSRAHeatmap):
         drawn = weights[0] >= 0.5
         profiles = []
         for axis in (0, 1):
-            pixels = np.arange(self.input_size[axis])
-            offset = pixels[None] - lows[:, axis, None]
-            inside = (offset >= 0) & (pixels[None] < highs[:, axis, None])
-            profile = np.exp(-(offset - int(2 * radius + 1) // 2)**2 / (2 * self.sigma**2))
-            profile = np.where(inside & drawn[:, None], profile, 0.)
-            profiles.append(profile @ bilinear_resize_matrix(self.input_size[axis],
-                                                       self.heatmap_size[axis]).T)
-        heatmaps = (profiles[1][:, :, None] * profiles[0][:, None, :]).astype(np.float32)
+            span = int((highs - lows)[:, axis].max())
+            offsets = np.arange(span)
+            pixels = lows[:, axis, None] + offsets  # (K, span) each window's input pixels
+            inside = ((offsets < (highs - lows)[:, axis, None]) & (pixels >= 0)
+                      & (pixels < self.input_size[axis]) & drawn[:, None])
+            gaussian = np.exp(-(offsets - int(2 * radius + 1) // 2)**2 / (2 * self.sigma**2))
+            resize = bilinear_resize_matrix(self.input_size[axis], self.heatmap_size[axis]).T
+            # each window's resampled profile: the resize weights of its pixels, weighted
+            rows = resize[np.clip(pixels, 0, self.input_size[axis] - 1)]  # (K, span, out)
+            profiles.append((np.where(inside, gaussian, 0.)[:, None] @ rows)[:, 0]
+                            .astype(np.float32))
+        heatmaps = profiles[1][:, :, None] * profiles[0][:, None, :]
         return dict(heatmaps=heatmaps, keypoint_weights=weights)
 
     def decode(self, encoded: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:

