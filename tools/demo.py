@@ -10,6 +10,7 @@ exported graph of a regression model in ONNX Runtime (``tools/deployment/export_
 exported on the fly without ``--onnx``), which gives the same landmarks.
 """
 import argparse
+import os
 import os.path as osp
 import sys
 import tempfile
@@ -24,6 +25,7 @@ from mmpose.registry import VISUALIZERS  # noqa: E402
 from mmpose.structures import merge_data_samples  # noqa: E402
 from wingpose.apis.deployment import (export_onnx, landmark_graph,  # noqa: E402
                                       onnxruntime_config)
+from wingpose.engine import check_checkpoint_fits, verify_checkpoint  # noqa: E402
 
 
 def detect_faces(image: np.ndarray) -> np.ndarray:
@@ -55,7 +57,10 @@ def onnxruntime_model(args):
         except ValueError as error:
             sys.exit(f'error: --backend onnxruntime: {args.config}: {error}')
         if not args.onnx:
-            export_onnx(landmark_graph(cfg, args.checkpoint), path)
+            try:
+                export_onnx(landmark_graph(cfg, args.checkpoint), path)
+            except (FileNotFoundError, ValueError) as error:
+                sys.exit(f'error: {error}')
         # MMPose's init_model reads model.backbone unless cfg_options is given
         return init_model(ort_cfg, None, device='cpu', cfg_options={})
 
@@ -79,8 +84,15 @@ def main():
     source = 'given' if args.bbox is not None else 'Haar cascade'
     if len(boxes) == 0:
         boxes, source = np.array([[0, 0, image.shape[1], image.shape[0]]], np.float32), 'image'
-    model = (init_model(args.config, args.checkpoint, device=args.device)
-             if args.backend == 'pytorch' else onnxruntime_model(args))
+    if args.backend == 'pytorch':
+        try:  # MMPose's init_model loads non-strictly: another model's weights would run
+            checkpoint = verify_checkpoint(args.checkpoint)
+            model = init_model(args.config, args.checkpoint, device=args.device)
+            check_checkpoint_fits(model, checkpoint, args.checkpoint)
+        except (FileNotFoundError, ValueError) as error:
+            sys.exit(f'error: {error}')
+    else:
+        model = onnxruntime_model(args)
     results = merge_data_samples(inference_topdown(model, image, boxes))
     visualizer = VISUALIZERS.build(dict(type='PoseLocalVisualizer', name='wingpose_demo',
                                         radius=args.radius,
@@ -89,7 +101,11 @@ def main():
     drawn = visualizer.add_datasample('landmarks', cv2.cvtColor(image, cv2.COLOR_BGR2RGB),
                                       results, draw_gt=False, draw_bbox=True, show=False)
     out = args.out or osp.splitext(args.image)[0] + '_landmarks.png'
-    cv2.imwrite(out, cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR))
+    if osp.dirname(out):
+        os.makedirs(osp.dirname(out), exist_ok=True)
+    if not cv2.imwrite(out, cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR)):
+        sys.exit(f'error: --out: OpenCV could not write {out} (an image extension such as '
+                 '.png or .jpg?)')
     print(f'{out}: {len(boxes)} face(s), box from {source}, '
           f'{results.pred_instances.keypoints.shape[1]} landmarks each ({args.backend})')
 

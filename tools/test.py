@@ -9,11 +9,13 @@ import sys
 
 import mmengine
 from mmengine.config import Config, DictAction
+from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 import wingpose  # noqa: F401  (registries, checkpoint loading under torch >= 2.6)
 from wingpose.datasets import DatasetNotFoundError, check_dataset_files
-from wingpose.engine import finish_distributed, prepare_cpu_distributed, verify_checkpoint
+from wingpose.engine import (check_checkpoint_fits, finish_distributed, prepare_cpu_distributed,
+                             verify_checkpoint)
 from wingpose.evaluation import benchmark_table
 
 
@@ -68,7 +70,7 @@ def merge_args(cfg: Config, args) -> Config:
 def main():
     args = parse_args()
     try:
-        verify_checkpoint(args.checkpoint)
+        checkpoint = verify_checkpoint(args.checkpoint)
     except (FileNotFoundError, ValueError) as error:
         sys.exit(f'error: {error}')
     cfg = merge_args(Config.fromfile(args.config), args)
@@ -78,6 +80,12 @@ def main():
         sys.exit(f'error: {error}')
     prepare_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
+    try:  # MMEngine loads load_from non-strictly: another model's weights would be tested
+        check_checkpoint_fits(runner.model.module if is_model_wrapper(runner.model)
+                              else runner.model, checkpoint, args.checkpoint)
+    except ValueError as error:
+        sys.exit(f'error: {error}')
+    del checkpoint
     metrics = runner.test()
     full_set = ' '.join(f'{k}={v:.6f}' for k, v in metrics.items() if '/' not in k)
     print(f'[rank {runner.rank}] {full_set}', flush=True)

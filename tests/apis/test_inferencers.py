@@ -87,3 +87,13 @@ def test_boxes_of_the_wrong_shape_are_named(face_image, tmp_path):
                                         checkpoint, device='cpu')
     with pytest.raises(ValueError, match=r'bboxes of input 0 must be a list of \[x1, y1, x2'):
         next(inferencer([face_image], bboxes=[[[1., 2., 3.]]]))
+
+
+def test_weights_of_another_model_are_refused(tmp_path):
+    from wingpose.apis import FaceLandmarkInferencer
+    checkpoint = str(tmp_path / 'cnn6.pth')
+    checkpoint_of(MODEL_KINDS['CNN6 regression'], checkpoint)
+    with pytest.raises(ValueError, match=rf'checkpoint {checkpoint} does not fit the model '
+                                         r'\(TwoStageTopdownEstimator.*missing tensors: '):
+        FaceLandmarkInferencer(osp.join(ROOT, MODEL_KINDS['two-stage CNN6 -> CNN7']),
+                               checkpoint, device='cpu')

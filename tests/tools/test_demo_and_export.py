@@ -34,10 +34,32 @@ def test_demo_draws_landmarks_on_a_photo(checkpoint, tmp_path):
     assert result.returncode != 0 and 'positive width and height' in result.stderr
 
 
+def test_demo_and_export_refuse_weights_that_do_not_fit(checkpoint, tmp_path):
+    """The two-stage checkpoint is not CNN7's: the demo (both backends) and the export stop
+    with the mismatched tensors; the export needs a checkpoint or --random-weights."""
+    cnn7 = 'configs/synthface/cnn7_wing_synthface.py'
+    photo = tmp_path / 'face.png'
+    cv2.imwrite(str(photo), np.full((64, 64, 3), 128, np.uint8))
+    for backend in ('pytorch', 'onnxruntime'):
+        result = run_tool('tools/demo.py', str(photo), '--config', cnn7, '--checkpoint',
+                          checkpoint, '--backend', backend, check=False)
+        assert result.returncode != 0
+        assert f'checkpoint {checkpoint} does not fit the model' in result.stderr
+        assert 'unexpected tensors: coarse_backbone.' in result.stderr
+    out = str(tmp_path / 'm.onnx')
+    result = run_tool('tools/deployment/export_onnx.py', cnn7, checkpoint, '--out', out,
+                      check=False)
+    assert result.returncode != 0 and 'unexpected tensors: ' in result.stderr
+    assert not osp.exists(out)
+    result = run_tool('tools/deployment/export_onnx.py', cnn7, '--out', out, check=False)
+    assert result.returncode != 0 and 'or --random-weights' in result.stderr
+    assert not osp.exists(out)
+
+
 @pytest.mark.parametrize('config', [CONFIG, 'configs/synthface/cnn6_wing_synthface.py',
                                     'configs/synthface/cnn7_wing_synthface.py'])
 def test_onnx_round_trip(config, checkpoint, tmp_path):
-    args = [config] + ([checkpoint] if config == CONFIG else [])
+    args = [config] + ([checkpoint] if config == CONFIG else ['--random-weights'])
     result = run_tool('tools/deployment/export_onnx.py', *args, '--out', str(tmp_path / 'm.onnx'))
     difference = float(result.stdout.rsplit('= ', 1)[1])
     # float32 rounding: landmarks in pixels of crops up to 256 wide (one ulp 3e-5) agree to a
@@ -60,7 +82,7 @@ def test_onnxruntime_gives_pytorchs_landmarks_on_an_image(config, checkpoint, tm
     weights = checkpoint if config == CONFIG else None
     image = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
     boxes = np.array([[150, 20, 330, 220], [100, 0, 400, 300]], dtype=np.float32)
-    graph = landmark_graph(Config.fromfile(config), weights)
+    graph = landmark_graph(Config.fromfile(config), weights, random_weights=weights is None)
     export_onnx(graph, str(tmp_path / 'm.onnx'))
     model = init_model(config, weights, device='cpu')
     if weights is None:  # the same initial weights as the exported graph

@@ -70,6 +70,23 @@ def test_missing_and_corrupt_checkpoints_name_the_path(synthface, tmp_path):
     corrupt.write_bytes(b'not a checkpoint at all')
     result = run_tool('tools/test.py', CONFIG, str(corrupt), check=False)
     assert result.returncode != 0 and f'cannot load checkpoint {corrupt}' in result.stderr
+    empty = tmp_path / 'empty.pth'
+    empty.write_bytes(b'')
+    result = run_tool('tools/test.py', CONFIG, str(empty), check=False)
+    assert f'cannot load checkpoint {empty}: the file is empty (0 bytes)' in result.stderr
+
+
+def test_test_tool_refuses_a_checkpoint_of_another_model(trained, synthface, tmp_path):
+    """A CNN6 checkpoint on the CNN7 config: no table, the mismatched tensors named."""
+    cnn7 = 'configs/synthface/cnn7_wing_synthface.py'
+    out = tmp_path / 'table.json'
+    result = run_tool('tools/test.py', cnn7, trained[1], '--work-dir', str(tmp_path),
+                      '--out', str(out), *tiny_options(synthface, cnn7), check=False)
+    assert result.returncode != 0
+    assert f'error: checkpoint {trained[1]} does not fit the model' in result.stderr
+    assert 'missing tensors: backbone.' in result.stderr
+    assert 'tensors of another shape: ' in result.stderr
+    assert 'Benchmark' not in result.stdout and not out.exists()
 
 
 def test_checkpoint_with_other_types_is_still_refused(tmp_path):

@@ -16,11 +16,11 @@ import torch
 import torch._inductor.config as inductor_config
 from mmengine.config import Config, ConfigDict
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
 from mmpose.models.utils.tta import flip_coordinates
 from torch import Tensor, nn
 
 from wingpose.datasets import FaceLandmarkDataset, leaf_datasets
+from wingpose.engine import load_checkpoint_strictly
 from wingpose.models.pose_estimators.onnxruntime_topdown import OnnxLandmarkModel
 from wingpose.registry import MODELS
 
@@ -74,14 +74,18 @@ class LandmarkGraph(nn.Module):
         return coords * self.input_size
 
 
-def landmark_graph(cfg: Config, checkpoint: Optional[str] = None,
-                   device: str = 'cpu') -> LandmarkGraph:
-    """The :class:`LandmarkGraph` of a config's model (weights from ``checkpoint``, else
-    initialised) in eval mode."""
+def landmark_graph(cfg: Config, checkpoint: Optional[str] = None, device: str = 'cpu',
+                   random_weights: bool = False) -> LandmarkGraph:
+    """The :class:`LandmarkGraph` of a config's model in eval mode, with the weights of
+    ``checkpoint``, which must fit the model exactly, or, with ``random_weights``, its
+    initial weights."""
+    if (checkpoint is None) == (not random_weights):
+        raise ValueError('landmark_graph needs a checkpoint, or random_weights=True for an '
+                         'untrained network (not both)')
     init_default_scope(cfg.get('default_scope', 'wingpose'))
     model = MODELS.build(cfg.model)
     if checkpoint:
-        load_checkpoint(model, checkpoint, map_location='cpu')
+        load_checkpoint_strictly(model, checkpoint)
     else:
         model.init_weights()
     dataset = next(leaf_datasets(cfg.test_dataloader.dataset))

@@ -2,8 +2,11 @@
 from typing import List, Optional, Sequence, Union
 
 import numpy as np
+from mmengine.config import ConfigDict
 from mmpose.apis.inferencers import Pose2DInferencer
+from torch import nn
 
+from wingpose.engine import check_checkpoint_fits
 from wingpose.registry import INFERENCERS
 
 
@@ -16,7 +19,8 @@ class FaceLandmarkInferencer(Pose2DInferencer):
     and name their ``data_mode``, so no scope has to be given. Its ``bboxes`` argument,
     however, is discarded for top-down models in MMPose 1.3.2 (``preprocess_single`` resets
     it; open-mmlab/mmpose#3233). This inferencer uses the boxes given for each input, and the
-    whole image for an input without boxes.
+    whole image for an input without boxes. The weights must fit the config's model exactly
+    (MMPose loads them non-strictly, only warning).
 
     Example:
         >>> inferencer = FaceLandmarkInferencer('configs/wing/cnn6_300w.py', 'cnn6.pth')
@@ -38,8 +42,15 @@ class FaceLandmarkInferencer(Pose2DInferencer):
                  device: Optional[str] = None,
                  scope: str = 'wingpose',
                  show_progress: bool = False) -> None:
+        self.weights = weights
         super().__init__(model, weights, device, scope, det_model='whole_image',
                          show_progress=show_progress)
+
+    def _load_weights_to_model(self, model: nn.Module, checkpoint: Optional[dict],
+                               cfg: Optional[ConfigDict]) -> None:
+        if checkpoint is not None:
+            check_checkpoint_fits(model, checkpoint, self.weights)
+        super()._load_weights_to_model(model, checkpoint, cfg)
 
     def preprocess_single(self,
                           input: Union[str, np.ndarray],

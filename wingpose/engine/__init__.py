@@ -1,12 +1,13 @@
-from .checkpoint import (allow_mmengine_checkpoint_types, mmengine_checkpoint_types,
-                         verify_checkpoint)
+from .checkpoint import (allow_mmengine_checkpoint_types, check_checkpoint_fits,
+                         load_checkpoint_strictly, mmengine_checkpoint_types, verify_checkpoint)
 from .distributed import (finish_distributed, prepare_cpu_distributed,
                           slurm_to_torchrun_environment)
 from .hooks import CheckFiniteLossHook, RawOrEMAHook
 from .loops import RawAndEMAValLoop
 
 __all__ = [
-    'allow_mmengine_checkpoint_types', 'mmengine_checkpoint_types', 'verify_checkpoint',
+    'allow_mmengine_checkpoint_types', 'check_checkpoint_fits', 'load_checkpoint_strictly',
+    'mmengine_checkpoint_types', 'verify_checkpoint',
     'prepare_cpu_distributed', 'finish_distributed', 'slurm_to_torchrun_environment',
     'CheckFiniteLossHook', 'RawOrEMAHook', 'RawAndEMAValLoop'
 ]

@@ -14,10 +14,12 @@ checkpoints too.
 """
 import os.path as osp
 import pickle
+import re
 from typing import Callable, List
 
 import numpy as np
 import torch
+from torch import nn
 
 
 def history_buffer_method(buffer: object, name: str) -> Callable:
@@ -55,8 +57,9 @@ def allow_mmengine_checkpoint_types() -> None:
     torch.serialization.add_safe_globals(mmengine_checkpoint_types())
 
 
-def verify_checkpoint(path: str) -> None:
-    """Check that ``path`` is a loadable checkpoint, raising an error that names the path.
+def verify_checkpoint(path: str) -> dict:
+    """Check that ``path`` is a loadable checkpoint, raising an error that names the path;
+    returns the checkpoint.
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
@@ -72,7 +75,56 @@ def verify_checkpoint(path: str) -> None:
         marker = 'WeightsUnpickler error: '  # torch's own explanation follows its advice text
         if marker in detail:
             detail = detail.split(marker, 1)[1].strip().split('\n\n')[0].strip()
-        raise ValueError(f'cannot load checkpoint {path}: {detail}') from error
+        if not detail and osp.getsize(path) == 0:
+            detail = 'the file is empty (0 bytes)'
+        raise ValueError(f'cannot load checkpoint {path}: {detail or type(error).__name__}') \
+            from error
     if not isinstance(checkpoint, dict):
         raise ValueError(f'checkpoint {path} holds a {type(checkpoint).__name__}, '
                          'not a dict with a state_dict')
+    return checkpoint
+
+
+def model_state(checkpoint: dict) -> dict:
+    """The checkpoint's model tensors, keyed as MMEngine's ``load_checkpoint`` reads them (the
+    ``module.`` prefix of a wrapped model dropped)."""
+    state = checkpoint.get('state_dict', checkpoint)
+    return {re.sub(r'^module\.', '', key): value for key, value in state.items()}
+
+
+def _listed(keys: List[str], limit: int = 8) -> str:
+    shown = ', '.join(keys[:limit])
+    return shown + (f' and {len(keys) - limit} more' if len(keys) > limit else '')
+
+
+def check_checkpoint_fits(model: nn.Module, checkpoint: dict, path: str) -> None:
+    """Raise a ValueError that lists the missing, unexpected and mis-shaped tensors when the
+    checkpoint's ``state_dict`` does not hold exactly the tensors of ``model``.
+
+    The keys are read as MMEngine's ``load_checkpoint`` reads them (:func:`model_state`).
+    MMEngine loads ``load_from`` and the APIs' weights non-strictly,
+    only warning; a checkpoint of another model would be evaluated with partly random weights.
+    """
+    state = model_state(checkpoint)
+    expected = model.state_dict()
+    missing = [key for key in expected if key not in state]
+    unexpected = [key for key in state if key not in expected]
+    shapes = [f'{key} (checkpoint {tuple(state[key].shape)}, model {tuple(value.shape)})'
+              for key, value in expected.items()
+              if key in state and hasattr(state[key], 'shape')
+              and tuple(state[key].shape) != tuple(value.shape)]
+    problems = [f'{len(keys)} {what}: {_listed(keys)}' for what, keys in (
+        ('missing tensors', missing), ('unexpected tensors', unexpected),
+        ('tensors of another shape', shapes)) if keys]
+    if problems:
+        raise ValueError(f'checkpoint {path} does not fit the model ({type(model).__name__} '
+                         'of the config): ' + '; '.join(problems))
+
+
+def load_checkpoint_strictly(model: nn.Module, path: str) -> dict:
+    """Load the weights at ``path`` into ``model`` when they fit it exactly
+    (:func:`verify_checkpoint`, :func:`check_checkpoint_fits`); returns the checkpoint."""
+    checkpoint = verify_checkpoint(path)
+    check_checkpoint_fits(model, checkpoint, path)
+    model.load_state_dict(model_state(checkpoint))
+    return checkpoint
