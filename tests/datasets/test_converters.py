@@ -121,7 +121,9 @@ def test_cofw_v73_round_trip(tmp_path):
     boxes = np.array([[2, 3, 20, 25]] * n, dtype=float)
     path = tmp_path / 'COFW_test_color.mat'
     write_cofw(path, 'test', shapes, boxes)
-    records = list(cofw.records(str(path), 'test', str(tmp_path / 'images'), 'test_'))
+    records = list(cofw.records(str(path), 'test', 'test_'))
+    assert not (tmp_path / 'images').exists()  # reading writes nothing
+    assert cofw.write_images(str(path), 'test', str(tmp_path / 'images'), 'test_') == 3
     image, ann = records[1]
     assert image == dict(id=1, file_name='test_0002.png', width=40, height=32)
     keypoints = np.array(ann['keypoints']).reshape(-1, 3)
@@ -131,7 +133,38 @@ def test_cofw_v73_round_trip(tmp_path):
     assert ann['bbox'] == [1, 2, 20, 25]
     assert cv2.imread(str(tmp_path / 'images' / 'test_0002.png')).shape == (32, 40, 3)
     with pytest.raises(ConversionError, match="no variable 'IsTr'"):
-        list(cofw.records(str(path), 'train', str(tmp_path / 'images'), 'train_'))
+        list(cofw.records(str(path), 'train', 'train_'))
+
+
+def test_cofw_tool_checks_every_record_before_writing(tmp_path):
+    """A bad record into a folder holding a good conversion: nothing in it changes. The
+    outputs get the user's umask."""
+    import os
+    import stat
+
+    from ..utils import run_tool
+    rng = np.random.default_rng(0)
+    raw, out = tmp_path / 'raw', tmp_path / 'cofw'
+    raw.mkdir()
+    for split in ('train', 'test'):
+        shapes = np.concatenate([rng.uniform(2, 30, (3, 58)), np.zeros((3, 29))], 1)
+        write_cofw(raw / f'COFW_{split}_color.mat', split, shapes, [[2, 3, 20, 25]] * 3)
+    run_tool('tools/dataset_converters/cofw_to_coco.py', str(raw), str(out))
+    files = sorted(p for p in out.rglob('*') if p.is_file())
+    assert len(files) == 8  # 6 images, 2 JSONs
+    umask = os.umask(0)
+    os.umask(umask)
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o666 & ~umask for p in files)
+    before = {p: p.read_bytes() for p in files}
+    shapes = np.concatenate([rng.uniform(2, 30, (3, 58)), np.zeros((3, 29))], 1)
+    shapes[2, 60] = 2  # an occlusion flag that is neither 0 nor 1, in the last test record
+    write_cofw(raw / 'COFW_test_color.mat', 'test', shapes, [[2, 3, 20, 25]] * 3, seed=1)
+    result = run_tool('tools/dataset_converters/cofw_to_coco.py', str(raw), str(out),
+                      check=False)
+    assert result.returncode != 0 and 'test record 3: occlusion flags must be 0 or 1' in \
+        result.stderr
+    assert sorted(p for p in out.rglob('*') if p.is_file()) == files
+    assert all(p.read_bytes() == content for p, content in before.items())
 
 
 def test_aflw_split_box_order_and_frontal(tmp_path):

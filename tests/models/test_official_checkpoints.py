@@ -2,7 +2,9 @@
 strict=True, the CoordConv inputs reordered; and the command-line converter."""
 import gzip
 import json
+import os
 import os.path as osp
+import stat
 
 import pytest
 import torch
@@ -81,3 +83,13 @@ def test_converter_tool_writes_a_checkpoint_the_config_loads(tmp_path):
     assert result.returncode != 0
     assert "expected 'net_ema' or a bare state dict, found ['optimizer']" in result.stderr
     assert dst.read_bytes() == before
+    # a file that is no checkpoint: an error naming it, not a traceback; the output's mode is
+    # the user's umask
+    src.write_bytes(b'\x80\x02not a pickle')
+    result = run_tool('tools/model_converters/official_to_wingpose.py', 'star', str(src),
+                      str(dst), check=False)
+    assert result.returncode != 0 and 'Traceback' not in result.stderr
+    assert f'error: {src} is not an official star checkpoint' in result.stderr
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(dst.stat().st_mode) == 0o666 & ~umask

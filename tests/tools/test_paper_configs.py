@@ -43,7 +43,8 @@ def converted(dataset: str, raw: str, data_root: str) -> int:
             shapes = np.concatenate([rng.uniform(40, 90, (2, 58)), np.zeros((2, 29))], 1)
             mat = osp.join(raw, f'COFW_{split}_color.mat')
             write_cofw(mat, split, shapes, [[30, 30, 70, 70]] * 2, image_shape=(128, 128))
-            splits[split] = list(cofw.records(mat, split, images, f'{split}_'))
+            splits[split] = list(cofw.records(mat, split, f'{split}_'))
+            cofw.write_images(mat, split, images, f'{split}_')
     counts = convert_splits(annotations, dataset, splits, printer=None)
     if dataset == 'wflw':  # AWing's WFLW config reads the official test crop
         convert_splits(annotations, 'awing_wflw', {

@@ -11,14 +11,14 @@ result loads into ``configs/star/stackedhg_star_*.py`` or ``configs/awing/stacke
 so an existing OUT is kept if anything fails.
 """
 import argparse
-import os
 import os.path as osp
+import pickle
 import sys
-import tempfile
 
 import torch
 
 from wingpose.models.utils import convert_awing_state_dict, convert_star_state_dict
+from wingpose.utils import atomic_write
 
 CONVERTERS = dict(star=convert_star_state_dict, awing=convert_awing_state_dict)
 CONTAINERS = dict(star='net', awing='state_dict')
@@ -50,21 +50,14 @@ def main():
     try:
         checkpoint = torch.load(args.src, map_location='cpu', weights_only=True)
         state_dict = CONVERTERS[args.model](official_state_dict(checkpoint, args.model, args.ema))
-    except (KeyError, RuntimeError, ValueError) as error:
+    except (KeyError, RuntimeError, ValueError, EOFError, OSError,
+            pickle.UnpicklingError) as error:
         sys.exit(f'error: {args.src} is not an official {args.model} checkpoint: {error}')
     out = dict(state_dict={'backbone.' + k: v for k, v in state_dict.items()},
                meta=dict(converted_from=osp.abspath(args.src), official=args.model,
                          ema=args.ema))
-    folder = osp.dirname(osp.abspath(args.dst))
-    os.makedirs(folder, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=folder, suffix='.pth')
-    os.close(handle)
-    try:
-        torch.save(out, tmp)
-        os.replace(tmp, args.dst)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
+    with atomic_write(args.dst) as f:
+        torch.save(out, f)
     print(f'{args.dst}: {len(state_dict)} tensors from {args.src} ({args.model}'
           f'{", EMA" if args.ema else ""})')
 

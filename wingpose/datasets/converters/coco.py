@@ -1,13 +1,13 @@
 """Shared pieces of the converters: COCO-style face records, validation, atomic writing."""
 import json
-import os
 import os.path as osp
-import tempfile
 from collections import Counter
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Callable, Dict, Iterable, List, Optional, Sequence
 
 import numpy as np
 from PIL import Image
+
+from wingpose.utils import atomic_write
 
 
 class ConversionError(ValueError):
@@ -64,8 +64,8 @@ def landmark_box(keypoints: np.ndarray) -> List[float]:
 def write_coco(path: str, records: Iterable[tuple]) -> Dict[str, int]:
     """Write the records to ``path`` atomically; return the count per subset (and 'all').
 
-    The JSON goes to a temporary file in the same folder that is renamed into place, so an
-    interrupted or failed conversion never leaves a partial file under the final name.
+    The JSON is written atomically (:func:`wingpose.utils.atomic_write`): an interrupted or
+    failed conversion never leaves a partial file under the final name.
     """
     images, annotations = [], []
     for image, annotation in records:
@@ -73,25 +73,22 @@ def write_coco(path: str, records: Iterable[tuple]) -> Dict[str, int]:
         annotations.append(annotation)
     counts = Counter(t for a in annotations for t in a['subset'])
     counts['all'] = len(annotations)
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=folder, prefix='.' + osp.basename(path), suffix='.tmp')
-    try:
-        with os.fdopen(handle, 'w') as f:
-            json.dump(dict(images=images, annotations=annotations,
-                           categories=[dict(id=1, name='face', supercategory='face')]), f)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with atomic_write(path, 'w') as f:
+        json.dump(dict(images=images, annotations=annotations,
+                       categories=[dict(id=1, name='face', supercategory='face')]), f)
     return dict(counts)
 
 
 def convert_splits(out_dir: str, prefix: str, splits: Dict[str, Iterable[tuple]],
-                   printer: Optional[callable] = print) -> Dict[str, Dict[str, int]]:
-    """Build every split before writing any (a bad record leaves no output at all), then
-    write ``out_dir/{prefix}_{split}.json`` and print the counts per split and subset."""
+                   printer: Optional[Callable] = print,
+                   before_writing: Optional[Callable[[], None]] = None
+                   ) -> Dict[str, Dict[str, int]]:
+    """Build and check every split before writing anything (a bad record leaves every file
+    as it was), run ``before_writing`` (e.g. a converter's image files), then write
+    ``out_dir/{prefix}_{split}.json`` and print the counts per split and subset."""
     built = {split: list(records) for split, records in splits.items()}
+    if before_writing is not None:
+        before_writing()
     counts = {}
     for split, records in built.items():
         counts[split] = write_coco(osp.join(out_dir, f'{prefix}_{split}.json'), records)
