@@ -209,7 +209,7 @@ def star_row(rng, image, k=68, scale='1.5', center=('20.5', '14.25'), tags=None)
 def test_star_annotation_files_keep_the_official_centre_and_scale(tmp_path):
     rng = np.random.default_rng(0)
     (tmp_path / 'images' / 'ibug').mkdir(parents=True)
-    write_image(tmp_path / 'images' / 'ibug' / 'a.jpg')
+    write_image(tmp_path / 'images' / 'ibug' / 'a.jpg', size=(200, 150))  # crops of side 300
     annot = tmp_path / 'annot'
     annot.mkdir()
     header = 'image\tlandmarks_5pts\tlandmarks\tscale\tcenter_w\tcenter_h'
@@ -270,3 +270,42 @@ def test_awing_crop_of_a_wflw_box():
     assert wflw.awing_crop([90, 100, 190, 220], wide)[1] > scale
     with pytest.raises(ConversionError, match='no AWing crop'):
         wflw.awing_crop([90, 100, 190, 220], np.array([[-1e5, 0.], [1e5, 0.]]))
+
+
+def test_implausible_and_unreadable_inputs_are_named(tmp_path):
+    from scipy.io import savemat
+
+    from wingpose.datasets.converters import face_record
+    points = np.full((3, 2), 10.)
+    far = points.copy()
+    far[1] = [1e6, 5.]
+    with pytest.raises(ConversionError, match=r'f.txt, line 2: landmark 1 at \[1000000.0, 5.0\] '
+                                              r'lies far outside the 40 x 30 image'):
+        face_record(0, 'a.jpg', 40, 30, far, np.full(3, 2), [5, 5, 10, 10], 'f.txt, line 2')
+    # an unlabelled landmark's coordinates are not read
+    face_record(0, 'a.jpg', 40, 30, far, np.array([2, 0, 2]), [5, 5, 10, 10], 'f.txt')
+    with pytest.raises(ConversionError, match=r'the face box \[5.0, 5.0, 999919.0, 10.0\]'):
+        face_record(0, 'a.jpg', 40, 30, points, np.full(3, 2), [5, 5, 999919, 10], 'f.txt')
+    with pytest.raises(ConversionError, match=r'the crop \(centre \[20.0, 15.0\], side 200\)'):
+        face_record(0, 'a.jpg', 40, 30, points, np.full(3, 2), [5, 5, 10, 10], 'f.txt',
+                    center=[20, 15], scale=1.)
+    # WFLW: a missing list, a file that is not an image
+    with pytest.raises(ConversionError, match='list file not found: .*nope.txt'):
+        list(wflw.records(str(tmp_path / 'nope.txt'), str(tmp_path)))
+    (tmp_path / 'a.jpg').write_text('not an image')
+    rng = np.random.default_rng(0)
+    (tmp_path / 'list.txt').write_text(wflw_line(rng, 'a.jpg') + '\n')
+    with pytest.raises(ConversionError, match=r'list.txt, line 1: not an image: .*a.jpg'):
+        list(wflw.records(str(tmp_path / 'list.txt'), str(tmp_path)))
+    # AFLW: a text file named .mat; fewer faces than the protocol's 20000 training faces
+    (tmp_path / 'text.mat').write_text('hello')
+    with pytest.raises(ConversionError, match=r'text.mat: cannot read as a MATLAB file'):
+        aflw.load(str(tmp_path / 'text.mat'))
+    names = np.empty((5, 1), dtype=object)
+    names[:] = 'img.jpg'
+    savemat(tmp_path / 'small.mat', dict(bbox=np.tile([1., 31., 2., 34.], (5, 1)),
+                                         data=np.full((5, 38), 10.), mask_new=np.ones((5, 19)),
+                                         nameList=names, ra=np.arange(1, 6)[None]))
+    with pytest.raises(ConversionError, match=r'small.mat: 5 faces; .*no test set'):
+        list(aflw.records(aflw.load(str(tmp_path / 'small.mat')), 'test', str(tmp_path),
+                          'small.mat'))

@@ -12,9 +12,10 @@ NUM_TRAIN = 20000  # the first 20000 of the ``ra`` permutation train, the rest (
 
 def load(mat_file: str) -> Dict[str, np.ndarray]:
     from scipy.io import loadmat
+    from scipy.io.matlab import MatReadError
     try:
         mat = loadmat(mat_file)
-    except (OSError, ValueError, NotImplementedError) as error:
+    except (OSError, ValueError, NotImplementedError, MatReadError) as error:
         raise ConversionError(f'{mat_file}: cannot read as a MATLAB file: {error}') from None
     missing = {'bbox', 'data', 'mask_new', 'nameList', 'ra'} - set(mat)
     if missing:
@@ -33,6 +34,10 @@ def records(mat: Dict[str, np.ndarray], split: str, image_root: str,
                               f'got {data.shape}, {masks.shape}, {boxes.shape}')
     if sorted(order.tolist()) != list(range(len(data))):
         raise ConversionError(f'{mat_file}: ra is not a permutation of 1..{len(data)}')
+    if len(data) <= NUM_TRAIN:
+        raise ConversionError(f'{mat_file}: {len(data)} faces; the AFLW-19 protocol trains on '
+                              f'the first {NUM_TRAIN} of ra and tests on the rest (AFLW has '
+                              '24386), so there would be no test set')
     chosen = order[:NUM_TRAIN] if split == 'train' else order[NUM_TRAIN:]
     for image_id, index in enumerate(chosen):
         where = f'{mat_file}, record {index + 1} ({names[index]})'

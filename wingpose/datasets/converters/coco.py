@@ -14,12 +14,19 @@ class ConversionError(ValueError):
     """A malformed input; the message names the file and the line or record."""
 
 
+# how far beyond the image (a fraction of its size) landmarks, boxes and crops may reach
+PLAUSIBLE_MARGIN = 0.5
+
+
 def image_size(path: str, where: str) -> tuple:
     """(width, height) of an image file, read from its header."""
     if not osp.isfile(path):
         raise ConversionError(f'{where}: image not found: {path}')
-    with Image.open(path) as image:
-        return image.size
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except OSError as error:  # PIL's UnidentifiedImageError among them
+        raise ConversionError(f'{where}: not an image: {path} ({error})') from None
 
 
 def face_record(image_id: int, file_name: str, width: int, height: int, keypoints: np.ndarray,
@@ -31,7 +38,8 @@ def face_record(image_id: int, file_name: str, width: int, height: int, keypoint
     ``visible`` uses COCO's flags (0 not labelled, 1 labelled but occluded, 2 visible): MMPose
     evaluates 1 and 2. ``center`` / ``scale`` (the crop: its centre and side / 200) default to
     the box centre and its longer side / 200. Extra keys (``subset``, attributes, ...) are kept
-    for the metrics.
+    for the metrics. Labelled landmarks, the box and the crop must lie within the image
+    extended by half its size on each side (:data:`PLAUSIBLE_MARGIN`).
     """
     keypoints = np.asarray(keypoints, dtype=np.float64)
     if not np.isfinite(keypoints).all():
@@ -45,6 +53,21 @@ def face_record(image_id: int, file_name: str, width: int, height: int, keypoint
     if not (np.isfinite(center).all() and np.isfinite(scale) and scale > 0):
         raise ConversionError(f'{where}: invalid crop centre {center} or scale {scale}')
     flags = np.asarray(visible, dtype=int)
+    # plausibility: what lies beyond the image by more than half its size is a broken record
+    size = np.array([width, height], dtype=np.float64)
+    low, high = -PLAUSIBLE_MARGIN * size, (1 + PLAUSIBLE_MARGIN) * size
+    far = np.nonzero(((keypoints < low) | (keypoints > high)).any(1) & (flags > 0))[0]
+    if len(far):
+        raise ConversionError(
+            f'{where}: landmark {far[0]} at {keypoints[far[0]].round(2).tolist()} lies far '
+            f'outside the {width} x {height} image ({len(far)} such landmarks)')
+    if x < low[0] or y < low[1] or x + w > high[0] or y + h > high[1]:
+        raise ConversionError(f'{where}: the face box {[x, y, w, h]} (x, y, w, h) reaches far '
+                              f'outside the {width} x {height} image')
+    if ((np.array(center) < low) | (np.array(center) > high)).any() or \
+            scale * 200 > (1 + 2 * PLAUSIBLE_MARGIN) * size.max():
+        raise ConversionError(f'{where}: the crop (centre {center}, side {scale * 200:g}) is '
+                              f'not within the {width} x {height} image')
     image = dict(id=image_id, file_name=file_name, width=int(width), height=int(height))
     annotation = dict(
         id=image_id, image_id=image_id, category_id=1, iscrowd=0, bbox=[x, y, w, h],

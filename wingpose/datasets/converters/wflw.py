@@ -48,6 +48,9 @@ def records(list_file: str, image_root: str, crop: str = 'box') -> Iterator[tupl
     landmarks moved from the official code's pixel-corner frame to pixel centres (less 1/2)."""
     if crop not in ('box', 'awing'):
         raise ValueError(f"crop must be 'box' or 'awing', got {crop!r}")
+    if not osp.isfile(list_file):
+        raise ConversionError(f'list file not found: {list_file} (LIST_DIR holds '
+                              'list_98pt_rect_attr_train.txt and list_98pt_rect_attr_test.txt)')
     with open(list_file) as f:
         lines = [(n, line.split()) for n, line in enumerate(f, start=1) if line.strip()]
     for image_id, (number, tokens) in enumerate(lines):
