@@ -4,16 +4,19 @@
     torchrun --nproc_per_node 2 tools/train.py CONFIG --launcher pytorch   # gloo on CPU
 """
 import argparse
+import contextlib
 import os
 import os.path as osp
 import sys
+from typing import Optional
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import wingpose  # noqa: F401  (registries, checkpoint loading under torch >= 2.6)
 from wingpose.datasets import DatasetNotFoundError, check_dataset_files
-from wingpose.engine import finish_distributed, prepare_cpu_distributed
+from wingpose.engine import (WorkDirBusyError, finish_distributed, prepare_cpu_distributed,
+                             resumable_checkpoint, verify_checkpoint, work_dir_lock)
 
 
 def parse_args():
@@ -59,10 +62,6 @@ def merge_args(cfg: Config, args) -> Config:
             raise ValueError(f'--amp needs optim_wrapper.type OptimWrapper, got {wrapper!r}')
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
-    elif args.resume is not None:
-        cfg.resume, cfg.load_from = True, args.resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     if args.show or args.show_dir is not None:
@@ -77,6 +76,30 @@ def merge_args(cfg: Config, args) -> Config:
     return cfg
 
 
+def resume_from(cfg: Config, resume: Optional[str]) -> None:
+    """Set ``cfg.resume`` / ``load_from`` for ``--resume [PATH]``: PATH must load; without it,
+    the work dir's latest checkpoint that loads (saying what was passed over), or a fresh
+    start, said so, when there is none."""
+    if resume is None:
+        return
+    if resume != 'auto':
+        try:
+            verify_checkpoint(resume)
+        except (FileNotFoundError, ValueError) as error:
+            sys.exit(f'error: --resume: {error}')
+        cfg.resume, cfg.load_from = True, resume
+        return
+    path, passed_over = resumable_checkpoint(cfg.work_dir)
+    for note in passed_over:
+        print(f'--resume: passed over: {note}', flush=True)
+    if path is None:
+        print(f'--resume: no checkpoint to resume from in {cfg.work_dir}: training starts '
+              'from the beginning', flush=True)
+        return
+    print(f'--resume: resuming from {path}', flush=True)
+    cfg.resume, cfg.load_from = True, path
+
+
 def main():
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
@@ -84,8 +107,15 @@ def main():
         check_dataset_files(cfg, ('train_dataloader', 'val_dataloader'))
     except DatasetNotFoundError as error:
         sys.exit(f'error: {error}')
-    prepare_cpu_distributed(cfg)
-    Runner.from_cfg(cfg).train()
+    first_process = int(os.environ.get('RANK', '0')) == 0
+    # one training per work dir (the first process of a distributed one holds it)
+    try:
+        with work_dir_lock(cfg.work_dir) if first_process else contextlib.nullcontext():
+            resume_from(cfg, args.resume)
+            prepare_cpu_distributed(cfg)
+            Runner.from_cfg(cfg).train()
+    except WorkDirBusyError as error:
+        sys.exit(f'error: {error}')
     finish_distributed()
 
 

@@ -309,3 +309,34 @@ def test_implausible_and_unreadable_inputs_are_named(tmp_path):
     with pytest.raises(ConversionError, match=r'small.mat: 5 faces; .*no test set'):
         list(aflw.records(aflw.load(str(tmp_path / 'small.mat')), 'test', str(tmp_path),
                           'small.mat'))
+
+
+def test_faces_left_out_of_a_dataset_are_named(tmp_path):
+    """MMPose leaves out faces with an empty or negative crop: counted and named, or an error."""
+    import logging
+
+    from mmengine.logging import MMLogger
+
+    from wingpose.datasets import FaceLandmarkDataset
+    write_image(tmp_path / 'a.jpg', size=(50, 50))
+    annotations = [dict(id=i, image_id=0, category_id=1, bbox=[5, 5, 30, 30], center=[20, 20],
+                        scale=scale, keypoints=[10, 10, 2] * 68, num_keypoints=68, iscrowd=0)
+                   for i, scale in enumerate((0.2, 0., -0.1, 0.2))]
+    path = tmp_path / 'faces.json'
+    path.write_text(json.dumps(dict(images=[dict(id=0, file_name='a.jpg', width=50, height=50)],
+                                    annotations=annotations, categories=[dict(id=1)])))
+    options = dict(ann_file=str(path), data_prefix=dict(img=str(tmp_path) + '/'),
+                   test_mode=True, pipeline=[])
+    logger, records = MMLogger.get_current_instance(), []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append
+    logger.addHandler(handler)
+    try:
+        dataset = FaceLandmarkDataset(**options)
+    finally:
+        logger.removeHandler(handler)
+    assert len(dataset) == 2
+    text = '\n'.join(r.getMessage() for r in records)
+    assert f'{path}: 2 of 4 faces left out' in text and 'annotation ids [1, 2]' in text
+    with pytest.raises(ValueError, match=r'2 of 4 faces left out .* annotation ids \[1, 2\]'):
+        FaceLandmarkDataset(**options, invalid_faces='error')

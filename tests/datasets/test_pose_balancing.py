@@ -110,6 +110,11 @@ def test_bad_arguments():
         balance(np.ones(3), num_bins=0)
     with pytest.raises(ValueError, match=r'component must be in \[0, 4\)'):
         pose_projection(np.zeros((4, 19, 2)), np.zeros((19, 2)), component=7)
+    for component in (1.5, -1, True, 'yaw'):
+        with pytest.raises(ValueError, match=rf"PoseBalancedDataset: component must be an .*"
+                                             rf"got {component!r}"):
+            PoseBalancedDataset(ShapeDataset(np.zeros(3), lazy_init=True), component=component,
+                                lazy_init=True)
 
 
 def synthetic_shapes(layout, count=400, seed=0):

@@ -174,6 +174,23 @@ def test_unknown_dataset_lists_the_options():
         run(FaceAlignmentMetric(), [sample(gt[:19], gt[:19], 1)], '300w')
 
 
+def test_arguments_are_checked_when_the_metric_is_built():
+    """A typo in norms or thr fails when the config is built, not after training; norms may be
+    a list or a tuple."""
+    gt = face_68()
+    as_tuple = run(FaceAlignmentMetric(norms=('inter_ocular', 'bbox'), subset_key=None),
+                   [sample(gt, gt + 1, 1, box=[0, 0, 100, 50])], '300w')
+    assert as_tuple == run(FaceAlignmentMetric(norms=['inter_ocular', 'bbox'], subset_key=None),
+                           [sample(gt, gt + 1, 1, box=[0, 0, 100, 50])], '300w')
+    for bad, message in ((dict(norms=('inter_oclar', )), r"norms: unknown normalisation "
+                          r"'inter_oclar'; options: \['bbox', "),
+                         (dict(norms=[dict(name='x')]), 'an explicit normalisation must be'),
+                         (dict(thr=-1), r'thr \(thr\) must be a number > 0, got -1'),
+                         (dict(thr=dict(bbox='0.1')), r"thr \(bbox\) must be a number > 0")):
+        with pytest.raises(ValueError, match=message):
+            FaceAlignmentMetric(**bad)
+
+
 def test_result_order_does_not_change_the_figures():
     rng = np.random.default_rng(3)
     samples = [sample(face_68(s), face_68(s) + rng.normal(0, 2, (68, 2)), i, subset=['a'])

@@ -1,14 +1,17 @@
 """COCO-style face-landmark annotations that keep what the benchmark metric groups by."""
+import logging
 import os.path as osp
 from copy import deepcopy
-from typing import Optional
+from typing import List, Optional
 
 import mmpose
 import numpy as np
+from mmengine.logging import print_log
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.structures.bbox import bbox_cs2xyxy
 
 from wingpose.registry import DATASETS
+from .samplers import seed_sample
 
 
 def metainfo_file(path: str) -> str:
@@ -45,10 +48,42 @@ class FaceLandmarkDataset(BaseCocoStyleDataset):
 
     The crop box is MMPose's: the square of side ``scale * 200`` around ``center`` (given as
     ``bbox`` only, so ``GetBBoxCenterScale`` pads it without warning on every sample); an
-    annotation without ``center`` / ``scale`` uses its ``bbox``.
+    annotation without ``center`` / ``scale`` uses its ``bbox``. Faces MMPose leaves out are
+    named in a warning (``invalid_faces='error'``: an error).
     """
 
     METAINFO: dict = dict(from_file='configs/_base_/datasets/300w.py')
+
+    def __init__(self, *args, invalid_faces: str = 'warn', **kwargs) -> None:
+        if invalid_faces not in ('warn', 'error'):
+            raise ValueError(f"FaceLandmarkDataset: invalid_faces must be 'warn' or 'error', "
+                             f'got {invalid_faces!r}')
+        self.invalid_faces = invalid_faces
+        super().__init__(*args, **kwargs)
+
+    def _get_topdown_data_infos(self, instance_list: List[dict]) -> List[dict]:
+        """MMPose's valid faces; those it leaves out (a crowd annotation, no labelled landmark,
+        an empty box or crop, landmarks all at or below 0) are counted and named in a warning,
+        or an error with ``invalid_faces='error'``."""
+        kept = super()._get_topdown_data_infos(instance_list)
+        if len(kept) == len(instance_list):
+            return kept
+        kept_ids = {id(info) for info in kept}
+        dropped = [info.get('id') for info in instance_list if id(info) not in kept_ids]
+        message = (f'{self.ann_file}: {len(dropped)} of {len(instance_list)} faces left out '
+                   '(a crowd annotation, no labelled landmark, an empty or negative box or '
+                   f'crop, or landmarks all at or below 0); annotation ids '
+                   f'{dropped[:10]}{" ..." if len(dropped) > 10 else ""}')
+        if self.invalid_faces == 'error':
+            raise ValueError(message)
+        print_log(message, logger='current', level=logging.WARNING)
+        return kept
+
+    def __getitem__(self, idx: int) -> dict:
+        """The sample through the pipeline; a :class:`SampleKey` (``SeededSampler``) seeds
+        its augmentation from (seed, epoch, index) first."""
+        seed_sample(idx)
+        return super().__getitem__(int(idx))
 
     @classmethod
     def _load_metainfo(cls, metainfo: Optional[dict] = None) -> dict:

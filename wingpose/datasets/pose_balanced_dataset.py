@@ -6,6 +6,7 @@ from mmengine.dataset import BaseDataset, ClassBalancedDataset
 from mmengine.logging import print_log
 
 from wingpose.registry import DATASETS
+from .samplers import seed_sample
 from .pose_balancing import (Balancing, balance, mirror_correlations, pose_projection,
                              procrustes_align)
 
@@ -54,8 +55,11 @@ class PoseBalancedDataset(ClassBalancedDataset):
                  lazy_init: bool = False):
         if num_bins < 1:
             raise ValueError(f'num_bins must be >= 1, got {num_bins}')
-        if isinstance(component, str) and component != 'auto':
-            raise ValueError(f"component must be an index, None or 'auto', got {component!r}")
+        if not (component is None or component == 'auto' or (
+                isinstance(component, (int, np.integer)) and not isinstance(component, bool)
+                and component >= 0)):
+            raise ValueError("PoseBalancedDataset: component must be an index, None or 'auto' "
+                             f"(a principal component, an int >= 0), got {component!r}")
         self.num_bins = num_bins
         self.component = component
         self.target = target
@@ -64,6 +68,12 @@ class PoseBalancedDataset(ClassBalancedDataset):
         self.pose_component: Optional[int] = None
         self.mirror_correlation: Optional[float] = None
         super().__init__(dataset, oversample_thr=0., lazy_init=lazy_init)
+
+    def __getitem__(self, idx: int) -> dict:
+        """The repeated sample; a :class:`SampleKey` (``SeededSampler``) seeds its
+        augmentation from (seed, epoch, index in the balanced set) first."""
+        seed_sample(idx)
+        return super().__getitem__(int(idx))
 
     def _get_repeat_factors(self, dataset: BaseDataset, repeat_thr: float) -> List[int]:
         """Repeat count of every sample, from the poses of all shapes (read once)."""

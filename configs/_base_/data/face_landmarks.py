@@ -13,7 +13,9 @@ train_dataloader = dict(
     batch_size=8,
     num_workers=2,
     persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
+    # DefaultSampler's order; each sample's augmentation seeded from (seed, epoch, index), so
+    # a resumed training draws what an uninterrupted one draws
+    sampler=dict(type='SeededSampler', shuffle=True),
     dataset=dict(type=dataset_type, data_prefix=dict(img='images/')))
 val_dataloader = dict(
     batch_size=32,

@@ -80,6 +80,19 @@ def resolve_normalisation(spec: NormSpec, dataset_name: Optional[str]) -> Normal
         f'datasets with keypoint presets: {sorted(DATASET_PRESETS)}')
 
 
+def check_normalisation(spec: NormSpec) -> None:
+    """Raise a ValueError when ``spec`` cannot be a normalisation of any dataset (checked when
+    a metric is built; :func:`resolve_normalisation` resolves it for the dataset)."""
+    if isinstance(spec, dict):
+        resolve_normalisation(spec, None)
+        return
+    names = set(BOX_NORMS) | {n for p in DATASET_PRESETS.values() for n in p['keypoints']}
+    if not isinstance(spec, str) or spec not in names:
+        raise ValueError(
+            f'unknown normalisation {spec!r}; options: {sorted(names)}, or dict(name=..., '
+            'indices=(i, j)) / dict(name=..., groups=([...], [...]))')
+
+
 def normalising_distance(norm: Normalisation, gt: np.ndarray,
                          box_wh: Optional[np.ndarray] = None) -> np.ndarray:
     """Per-image distance ``d`` (N,) from ground truth ``gt`` (N, K, 2) or boxes (N, 2)."""

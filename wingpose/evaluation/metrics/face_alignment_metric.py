@@ -8,10 +8,9 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger, print_log
 
 from wingpose.registry import METRICS
-from ..functional.face_alignment import (DATASET_PRESETS, NormSpec, normalising_distance,
-                                         per_image_nme, per_landmark_nme,
-                                         resolve_normalisation, subset_members,
-                                         summarise)
+from ..functional.face_alignment import (DATASET_PRESETS, NormSpec, check_normalisation,
+                                         normalising_distance, per_image_nme, per_landmark_nme,
+                                         resolve_normalisation, subset_members, summarise)
 from ..reports import save_ced, write_per_image_nme, write_per_landmark_nme
 from ..table import benchmark_table, threshold_tag
 
@@ -35,7 +34,7 @@ class FaceAlignmentMetric(BaseMetric):
     working when they swap in this metric.
 
     Args:
-        norms (str | dict | list, optional): Normalisations, each a name (``'inter_ocular'``,
+        norms (str | dict | list | tuple, optional): Normalisations, each a name (``'inter_ocular'``,
             ``'inter_pupil'`` from the dataset preset; ``'bbox'`` = sqrt(w*h), ``'bbox_diag'``
             = sqrt(w^2+h^2), ``'bbox_max'`` = max(w, h)) or an explicit
             ``dict(name=..., indices=(i, j))`` / ``dict(name=..., groups=([...], [...]))``.
@@ -77,7 +76,18 @@ class FaceAlignmentMetric(BaseMetric):
         super().__init__(collect_device=collect_device, prefix=prefix)
         if auc_method not in ('exact', 'simpson'):
             raise ValueError(f"auc_method must be 'exact' or 'simpson', got {auc_method!r}")
-        self.norms = norms if norms is None or isinstance(norms, list) else [norms]
+        if norms is not None:
+            norms = list(norms) if isinstance(norms, (list, tuple)) else [norms]
+            for spec in norms:  # named here, not at the first validation after training
+                try:
+                    check_normalisation(spec)
+                except ValueError as error:
+                    raise ValueError(f'FaceAlignmentMetric: norms: {error}') from None
+        for name, value in (thr.items() if isinstance(thr, dict) else [('thr', thr)]):
+            if value is not None and not (isinstance(value, (int, float)) and value > 0):
+                raise ValueError(f'FaceAlignmentMetric: thr ({name}) must be a number > 0, '
+                                 f'got {value!r}')
+        self.norms = norms
         self.thr = thr
         self.auc_method = auc_method
         self.subset_key = subset_key
