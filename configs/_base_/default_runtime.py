@@ -10,8 +10,13 @@ default_hooks = dict(
     checkpoint=dict(type='SafeCheckpointHook', interval=10),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='PoseVisualizationHook', enable=False))
-# CheckFiniteLossHook: training stops at the first NaN/Inf loss term, saying where
-custom_hooks = [dict(type='SyncBuffersHook'), dict(type='CheckFiniteLossHook')]
+# CheckFiniteLossHook: training stops at the first NaN/Inf loss term, saying where;
+# IterationSeedHook: the model's training-time randomness from (seed, iteration), so that a
+# resumed training is the uninterrupted one
+custom_hooks = [
+    dict(type='SyncBuffersHook'), dict(type='CheckFiniteLossHook'),
+    dict(type='IterationSeedHook')
+]
 
 # gloo is chosen automatically when training multi-process on CPU (tools/train.py)
 env_cfg = dict(

@@ -17,7 +17,8 @@ test_dataloader = val_dataloader
 # the raw and the EMA weights validated every epoch, the better kept (trainer.py)
 val_cfg = dict(type='RawAndEMAValLoop')
 custom_hooks = [
-    dict(type='SyncBuffersHook'), dict(type='CheckFiniteLossHook'), {{_base_.ema_hook}}
+    dict(type='SyncBuffersHook'), dict(type='CheckFiniteLossHook'),
+    dict(type='IterationSeedHook'), {{_base_.ema_hook}}
 ]
 # STAR's evaluation (`lib/metric`, `conf/alignment.py`): inter-ocular (36, 45) by default;
 # FR and AUC at 0.05 (`FR_AUC` for 300W), AUC by Simpson's rule on a 1e-4 grid

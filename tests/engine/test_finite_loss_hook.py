@@ -31,6 +31,9 @@ def test_nan_in_the_data_stops_training_at_its_iteration(synthface, tmp_path):
     log = result.stdout + result.stderr
     assert 'FloatingPointError: non-finite loss at iteration 3 (epoch 1, batch 3): ' \
         'loss=nan, loss_kpt=nan' in log
+    image = next(i['file_name'] for i in coco['images']
+                 if i['id'] == coco['annotations'][4]['image_id'])
+    assert 'The batch: ' in log and image in log.split('The batch: ', 1)[1].split('\n')[0]
     assert 'Epoch(train) [1][2/4]' in log  # iterations 1 and 2 ran
     assert not osp.exists(tmp_path / 'work' / 'epoch_1.pth')
 

@@ -116,6 +116,11 @@ def test_wing_loss_bad_inputs():
         loss(torch.zeros(6, 2), torch.zeros(6, 2))
     with pytest.raises(ValueError, match='pred holds 1 non-finite'):
         loss(torch.tensor([[[float('nan'), 0.]]]), torch.zeros(1, 1, 2))
+    target = torch.zeros(4, 3, 2)
+    target[2, 1, 0] = target[3, 0, 1] = float('inf')
+    with pytest.raises(ValueError, match=r'target holds 2 non-finite value\(s\) \(NaN or Inf\) '
+                                         r'in batch sample\(s\) \[2, 3\]; shape \(4, 3, 2\)'):
+        loss(torch.zeros(4, 3, 2), target)
     with pytest.raises(ValueError, match=r'target_weight must have shape \(2, 3\)'):
         loss(torch.zeros(2, 3, 2), torch.zeros(2, 3, 2), torch.ones(3, 2))
 

@@ -16,7 +16,8 @@ class CheckFiniteLossHook(Hook):
     Every training iteration, each ``loss*`` term the model returned (``loss``, the total,
     and its parts such as ``loss_kpt``) is checked. The error names the iteration (1-based,
     as the training log counts), the epoch and batch, and every non-finite term with its
-    value, e.g. ``non-finite loss at iteration 3 (epoch 1, batch 3): loss=nan, loss_kpt=nan``.
+    value, e.g. ``non-finite loss at iteration 3 (epoch 1, batch 3): loss=nan, loss_kpt=nan``,
+    and the batch's images.
     It runs before the checkpoint hook, so no checkpoint with the step's weights is written.
     In distributed training the ranks agree (one all-reduce of a flag), so all of them stop.
 
@@ -44,6 +45,11 @@ class CheckFiniteLossHook(Hook):
             where += f' (epoch {runner.epoch + 1}, batch {batch_idx + 1})'
         values = ', '.join(f'{name}={float(torch.as_tensor(value).float().mean()):g}'
                            for name, value in bad.items()) or 'on another rank'
-        raise FloatingPointError(f'non-finite loss at {where}: {values}. Training stopped; '
-                                 'set check_finite=True on the losses to find the input that '
-                                 'carried it')
+        samples = (data_batch or {}).get('data_samples') or []
+        images = [sample.metainfo.get('img_path', '?') for sample in samples
+                  if hasattr(sample, 'metainfo')]
+        batch = (f' The batch: {", ".join(map(str, images[:8]))}'
+                 f'{" ..." if len(images) > 8 else ""}.' if images else '')
+        raise FloatingPointError(f'non-finite loss at {where}: {values}.{batch} Training '
+                                 'stopped; set check_finite=True on the losses to find the '
+                                 'sample that carried it')

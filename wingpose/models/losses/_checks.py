@@ -24,12 +24,17 @@ def check_same_shape(pred: Tensor, target: Tensor, ndim: int, layout: str,
 
 
 def check_finite(**tensors: Tensor) -> None:
-    """Raise ``ValueError`` naming each tensor that holds NaN or Inf."""
+    """Raise ``ValueError`` naming each tensor that holds NaN or Inf and the samples (the
+    indices along its first, batch, dimension) that hold them."""
     for name, tensor in tensors.items():
         if tensor is not None and not torch.isfinite(tensor).all():
-            bad = (~torch.isfinite(tensor)).sum().item()
-            raise ValueError(f'{name} holds {bad} non-finite value(s) (NaN or Inf); '
-                             f'shape {tuple(tensor.shape)}')
+            bad = ~torch.isfinite(tensor)
+            samples = (bad.reshape(len(bad), -1).any(1).nonzero().flatten().tolist()
+                       if tensor.dim() else [])
+            where = (f' in batch sample(s) {samples[:10]}{" ..." if len(samples) > 10 else ""}'
+                     if samples else '')
+            raise ValueError(f'{name} holds {int(bad.sum())} non-finite value(s) (NaN or Inf)'
+                             f'{where}; shape {tuple(tensor.shape)}')
 
 
 def keypoint_weights(weight: Optional[Tensor], leading: Sequence[int], ndim: int,
