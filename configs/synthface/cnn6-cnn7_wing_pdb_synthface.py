@@ -3,4 +3,5 @@
 _base_ = ['./cnn6-cnn7_wing_synthface.py']
 train_dataloader = dict(dataset=dict(
     _delete_=True, type='PoseBalancedDataset', num_bins=9, component='auto',
-    dataset={{_base_.train_dataloader.dataset}}))
+    dataset={{_base_.train_dataloader.dataset}},
+    metainfo={{_base_.train_dataloader.dataset.metainfo}}))

@@ -2,4 +2,5 @@
 _base_ = ['./cnn6_cofw.py']
 train_dataloader = dict(dataset=dict(
     _delete_=True, type='PoseBalancedDataset', num_bins=9,
-    dataset={{_base_.train_dataloader.dataset}}))
+    dataset={{_base_.train_dataloader.dataset}},
+    metainfo={{_base_.train_dataloader.dataset.metainfo}}))

@@ -97,3 +97,13 @@ def test_weights_of_another_model_are_refused(tmp_path):
                                          r'\(TwoStageTopdownEstimator.*missing tensors: '):
         FaceLandmarkInferencer(osp.join(ROOT, MODEL_KINDS['two-stage CNN6 -> CNN7']),
                                checkpoint, device='cpu')
+
+
+def test_mmpose_inferencer_reads_the_keypoint_info_of_a_pdb_config():
+    """MMPose reads the dataset meta of an unloaded model from the training dataset, which PDB
+    wraps: the wrapper repeats it."""
+    from mmpose.apis import MMPoseInferencer
+    inferencer = MMPoseInferencer(pose2d=osp.join(ROOT, SYNTH + 'cnn6_wing_pdb_synthface.py'),
+                                  det_model='whole_image', device='cpu')
+    meta = inferencer.inferencer.model.dataset_meta
+    assert meta['num_keypoints'] == 68 and len(meta['flip_indices']) == 68

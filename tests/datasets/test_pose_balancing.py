@@ -110,6 +110,9 @@ def test_bad_arguments():
         balance(np.ones(3), num_bins=0)
     with pytest.raises(ValueError, match=r'component must be in \[0, 4\)'):
         pose_projection(np.zeros((4, 19, 2)), np.zeros((19, 2)), component=7)
+    with pytest.raises(ValueError, match="metainfo repeats the inner dataset's"):
+        PoseBalancedDataset(dict(type='FaceLandmarkDataset', metainfo=dict(from_file='a.py')),
+                            metainfo=dict(from_file='b.py'), lazy_init=True)
     for component in (1.5, -1, True, 'yaw'):
         with pytest.raises(ValueError, match=rf"PoseBalancedDataset: component must be an .*"
                                              rf"got {component!r}"):

@@ -54,6 +54,12 @@ def test_demo_and_export_refuse_weights_that_do_not_fit(checkpoint, tmp_path):
     result = run_tool('tools/deployment/export_onnx.py', cnn7, '--out', out, check=False)
     assert result.returncode != 0 and 'or --random-weights' in result.stderr
     assert not osp.exists(out)
+    heatmap = 'configs/synthface/hrnetv2-w18-small_awing_synthface.py'
+    result = run_tool('tools/deployment/export_onnx.py', heatmap, '--random-weights', '--out',
+                      out, check=False)
+    assert result.returncode != 0 and 'Traceback' not in result.stderr
+    assert "only regression models (CNN6, CNN7, the two-stage model) export to ONNX; this " \
+        "config's codec is MSRAHeatmap" in result.stderr
 
 
 @pytest.mark.parametrize('config', [CONFIG, 'configs/synthface/cnn6_wing_synthface.py',

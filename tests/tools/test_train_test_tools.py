@@ -125,3 +125,49 @@ def test_torchrun_two_processes_on_cpu(synthface, tmp_path, trained):
     # the network sees batches of 12 instead of 24: CPU convolutions round differently
     assert float(line.split('NME_inter_ocular=')[1].split()[0]) == pytest.approx(
         values.pop(), rel=1e-6)
+
+
+def test_resume_passes_over_a_truncated_checkpoint_and_says_when_there_is_none(
+        trained, synthface, tmp_path):
+    work_dir = tmp_path / 'resume'
+    shutil.copytree(trained[0], work_dir)
+    (work_dir / 'epoch_2.pth').write_bytes(b'')  # a write cut short
+    (work_dir / 'last_checkpoint').write_text(str(work_dir / 'epoch_2.pth'))
+    result = run_tool('tools/train.py', CONFIG, '--work-dir', str(work_dir), '--resume',
+                      *tiny_options(synthface, CONFIG, epochs=2))
+    assert f'cannot load checkpoint {work_dir / "epoch_2.pth"}: the file is empty' in \
+        result.stdout
+    assert f'--resume: resuming from {work_dir / "epoch_1.pth"}' in result.stdout
+    assert 'Epoch(train) [1]' not in result.stdout + result.stderr
+    fresh = tmp_path / 'fresh'
+    result = run_tool('tools/train.py', CONFIG, '--work-dir', str(fresh), '--resume',
+                      *tiny_options(synthface, CONFIG))
+    assert f'--resume: no checkpoint to resume from in {fresh}: training starts from the ' \
+        'beginning' in result.stdout
+    empty = tmp_path / 'empty.pth'
+    empty.write_bytes(b'')
+    result = run_tool('tools/train.py', CONFIG, '--work-dir', str(fresh), '--resume',
+                      str(empty), *tiny_options(synthface, CONFIG), check=False)
+    assert result.returncode != 0
+    assert f'error: --resume: cannot load checkpoint {empty}: the file is empty' in result.stderr
+
+
+def test_a_busy_work_dir_is_refused_and_a_dead_holder_taken_over(synthface, tmp_path):
+    import os
+
+    from wingpose.engine import work_dir_lock
+    work_dir = tmp_path / 'busy'
+    with work_dir_lock(str(work_dir)):
+        result = run_tool('tools/train.py', CONFIG, '--work-dir', str(work_dir),
+                          *tiny_options(synthface, CONFIG), check=False)
+    assert result.returncode != 0
+    assert f'work dir {work_dir} is in use by another training (pid {os.getpid()} on ' in \
+        result.stderr
+    assert not list(work_dir.glob('*.pth'))
+    # a killed holder leaves its pid in the lock file, but no lock
+    (work_dir / '.train.lock').write_text('pid 999999 on elsewhere')
+    messages = []
+    with work_dir_lock(str(work_dir), log=messages.append):
+        pass
+    assert messages == [f'{work_dir}: taking over the lock of an earlier training (pid 999999 '
+                        'on elsewhere) that is no longer running']

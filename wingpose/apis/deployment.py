@@ -74,6 +74,15 @@ class LandmarkGraph(nn.Module):
         return coords * self.input_size
 
 
+def check_exportable(cfg: Config) -> None:
+    """Raise a ValueError unless the config's model is one :class:`LandmarkGraph` exports: a
+    regression model (its codec ``RegressionLabel``)."""
+    codec = cfg.get('codec', {}).get('type')
+    if codec != 'RegressionLabel':
+        raise ValueError('only regression models (CNN6, CNN7, the two-stage model) export to '
+                         f'ONNX; this config\'s codec is {codec}')
+
+
 def landmark_graph(cfg: Config, checkpoint: Optional[str] = None, device: str = 'cpu',
                    random_weights: bool = False) -> LandmarkGraph:
     """The :class:`LandmarkGraph` of a config's model in eval mode, with the weights of
@@ -82,6 +91,7 @@ def landmark_graph(cfg: Config, checkpoint: Optional[str] = None, device: str = 
     if (checkpoint is None) == (not random_weights):
         raise ValueError('landmark_graph needs a checkpoint, or random_weights=True for an '
                          'untrained network (not both)')
+    check_exportable(cfg)
     init_default_scope(cfg.get('default_scope', 'wingpose'))
     model = MODELS.build(cfg.model)
     if checkpoint:
@@ -108,9 +118,7 @@ def onnxruntime_config(cfg: Config, onnx_file: str, threads: Optional[int] = Non
     ``test_cfg.output_keypoint_indices`` (the training dataloader: the test dataset, whose
     meta MMPose reads), for ``init_model`` (with ``cfg_options={}``: without,
     it reads ``model.backbone``) and the inferencers."""
-    if cfg.get('codec', {}).get('type') != 'RegressionLabel':
-        raise ValueError(f'only regression models (CNN6, CNN7, the two-stage model) export to '
-                         f'ONNX; this config\'s codec is {cfg.get("codec", {}).get("type")}')
+    check_exportable(cfg)
     cfg = cfg.copy()
     test_cfg = {k: v for k, v in (cfg.model.get('test_cfg') or {}).items()
                 if k == 'output_keypoint_indices'}

@@ -38,6 +38,9 @@ class PoseBalancedDataset(ClassBalancedDataset):
             bin's count.
         reflection (bool): Allow reflections in the Procrustes alignment (the official code
             does). Default: True.
+        metainfo (dict, optional): The inner dataset's keypoint info, for the readers of the
+            config that look for it at the top (MMPose's ``dataset_meta_from_config``, behind
+            its inferencer); it must be the inner dataset's own. Default: None.
         lazy_init (bool): Defer reading the annotations. Default: False.
 
     Attributes:
@@ -52,6 +55,7 @@ class PoseBalancedDataset(ClassBalancedDataset):
                  component: Optional[Union[int, str]] = None,
                  target: Optional[int] = None,
                  reflection: bool = True,
+                 metainfo: Optional[dict] = None,
                  lazy_init: bool = False):
         if num_bins < 1:
             raise ValueError(f'num_bins must be >= 1, got {num_bins}')
@@ -67,6 +71,10 @@ class PoseBalancedDataset(ClassBalancedDataset):
         self.balancing: Optional[Balancing] = None
         self.pose_component: Optional[int] = None
         self.mirror_correlation: Optional[float] = None
+        if metainfo is not None and isinstance(dataset, dict) and \
+                dataset.get('metainfo', metainfo) != metainfo:
+            raise ValueError('PoseBalancedDataset: metainfo repeats the inner dataset\'s; got '
+                             f'{metainfo!r} for a dataset with {dataset["metainfo"]!r}')
         super().__init__(dataset, oversample_thr=0., lazy_init=lazy_init)
 
     def __getitem__(self, idx: int) -> dict:
