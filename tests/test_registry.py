@@ -71,3 +71,23 @@ def test_unknown_wingpose_type_names_scope_and_type(scope):
     scope('wingpose')
     with pytest.raises(KeyError, match=r"NoSuchLoss.*not in the wingpose::model registry"):
         MODELS.build(dict(type='NoSuchLoss'))
+
+
+def test_importing_wingpose_leaves_torchvision_probeable():
+    """The torchvision stand-in (ToPILImage for mmpose.visualization) is a well-formed module:
+    other libraries' ``find_spec('torchvision')`` works after ``import wingpose``; anything
+    beyond ToPILImage is an error that says so."""
+    import subprocess
+    import sys
+    probe = ('import wingpose, importlib.util\n'
+             'spec = importlib.util.find_spec("torchvision")\n'
+             'assert spec is not None and importlib.util.find_spec("torchvision.transforms")\n'
+             'import torchvision\n'
+             'from torchvision.transforms import ToPILImage\n'
+             'try:\n'
+             '    torchvision.ops\n'
+             'except AttributeError as error:\n'
+             '    print(error)\n')
+    result = subprocess.run([sys.executable, '-c', probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "wingpose provides only torchvision.transforms.ToPILImage" in result.stdout

@@ -8,6 +8,7 @@ torchvision is not installed, :func:`provide_topilimage` registers a ``torchvisi
 that holds just ``transforms.ToPILImage``; any other use of torchvision fails with an error
 saying so. With torchvision installed, nothing is changed.
 """
+import importlib.machinery
 import importlib.util
 import sys
 import types
@@ -36,6 +37,10 @@ class ToPILImage:
         return Image.fromarray(array)
 
 
+# the origin of the stand-in modules' specs
+STAND_IN = 'wingpose.compat (torchvision.transforms.ToPILImage only)'
+
+
 class _Missing(types.ModuleType):
 
     def __getattr__(self, name: str):
@@ -50,6 +55,12 @@ def provide_topilimage() -> None:
         return
     package = _Missing('torchvision')
     transforms = _Missing('torchvision.transforms')
+    # well-formed modules: importlib.util.find_spec('torchvision'), as other libraries probe
+    # for it, finds this one (a module without a spec makes find_spec raise ValueError)
+    package.__spec__ = importlib.machinery.ModuleSpec('torchvision', None, origin=STAND_IN,
+                                                      is_package=True)
+    transforms.__spec__ = importlib.machinery.ModuleSpec('torchvision.transforms', None,
+                                                         origin=STAND_IN)
     transforms.ToPILImage = ToPILImage
     package.transforms = transforms
     package.__path__ = []

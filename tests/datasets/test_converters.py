@@ -289,6 +289,13 @@ def test_implausible_and_unreadable_inputs_are_named(tmp_path):
     with pytest.raises(ConversionError, match=r'the crop \(centre \[20.0, 15.0\], side 200\)'):
         face_record(0, 'a.jpg', 40, 30, points, np.full(3, 2), [5, 5, 10, 10], 'f.txt',
                     center=[20, 15], scale=1.)
+    # a split without faces: nothing written
+    from wingpose.datasets.converters import convert_splits
+    good = face_record(0, 'a.jpg', 40, 30, points, np.full(3, 2), [5, 5, 10, 10], 'f.txt')
+    with pytest.raises(ConversionError, match=r'wflw: no faces in the test split\(s\); nothing '
+                                              'written'):
+        convert_splits(str(tmp_path / 'out'), 'wflw', dict(train=[good], test=[]), printer=None)
+    assert not (tmp_path / 'out').exists()
     # WFLW: a missing list, a file that is not an image
     with pytest.raises(ConversionError, match='list file not found: .*nope.txt'):
         list(wflw.records(str(tmp_path / 'nope.txt'), str(tmp_path)))

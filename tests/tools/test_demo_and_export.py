@@ -32,6 +32,11 @@ def test_demo_draws_landmarks_on_a_photo(checkpoint, tmp_path):
     result = run_tool('tools/demo.py', str(photo), '--config', CONFIG, '--checkpoint',
                       checkpoint, '--bbox', '10,20,0,5', check=False)
     assert result.returncode != 0 and 'positive width and height' in result.stderr
+    # --out into a folder that does not exist yet
+    nested = tmp_path / 'new' / 'folder' / 'drawn.png'
+    run_tool('tools/demo.py', str(photo), '--config', CONFIG, '--checkpoint', checkpoint,
+             '--bbox', '150,20,180,200', '--out', str(nested))
+    assert cv2.imread(str(nested)).shape == original.shape
 
 
 def test_demo_and_export_refuse_weights_that_do_not_fit(checkpoint, tmp_path):

@@ -171,3 +171,21 @@ def test_a_busy_work_dir_is_refused_and_a_dead_holder_taken_over(synthface, tmp_
         pass
     assert messages == [f'{work_dir}: taking over the lock of an earlier training (pid 999999 '
                         'on elsewhere) that is no longer running']
+
+
+def test_dist_scripts_run_the_projects_torchrun_without_it_on_path():
+    """tools/dist_*.sh find the project's Python (.venv) when PATH has no torchrun."""
+    import os
+    import subprocess
+
+    from ..utils import ROOT
+    if not osp.isfile(osp.join(ROOT, '.venv', 'bin', 'python')):
+        pytest.skip('needs the project environment (.venv)')
+    env = dict(PATH='/usr/bin:/bin', HOME=os.environ.get('HOME', '/tmp'), OMP_NUM_THREADS='1',
+               PORT='29541')
+    for script, args in (('dist_train.sh', [CONFIG, '1']),
+                         ('dist_test.sh', [CONFIG, 'none.pth', '1'])):
+        result = subprocess.run(['bash', osp.join('tools', script), *args, '--help'], cwd=ROOT,
+                                env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert 'usage:' in result.stdout

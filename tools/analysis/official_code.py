@@ -57,8 +57,9 @@ def _read_tsv(path: str, sep: str = '\t') -> _Rows:
 
 def _installed(root: str) -> bool:
     module = sys.modules.get(root)
-    if module is not None:  # a stand-in (wingpose's torchvision, or ours) has no __spec__
-        return getattr(module, '__spec__', None) is not None
+    if module is not None:  # a stand-in: ours has no __spec__, wingpose's names itself
+        spec = getattr(module, '__spec__', None)
+        return spec is not None and not (spec.origin or '').startswith('wingpose.compat')
     return importlib.util.find_spec(root) is not None
 
 

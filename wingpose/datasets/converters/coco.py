@@ -110,6 +110,10 @@ def convert_splits(out_dir: str, prefix: str, splits: Dict[str, Iterable[tuple]]
     as it was), run ``before_writing`` (e.g. a converter's image files), then write
     ``out_dir/{prefix}_{split}.json`` and print the counts per split and subset."""
     built = {split: list(records) for split, records in splits.items()}
+    empty = [split for split, records in built.items() if not records]
+    if empty:
+        raise ConversionError(f'{prefix}: no faces in the {" and ".join(empty)} split(s); '
+                              'nothing written')
     if before_writing is not None:
         before_writing()
     counts = {}
