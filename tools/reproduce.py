@@ -93,8 +93,8 @@ def sweep_method(loss: str, rate: float) -> Method:
 
 SWEEP_METHODS = [sweep_method(loss, rate) for loss, _ in LOSSES for rate in SWEEP_RATES]
 
-WING_W5 = ('model.head.loss.w=5.', 'model.head.loss.epsilon=1.')
-WING_W20 = ('model.head.loss.w=20.', 'model.head.loss.epsilon=4.')
+WING_W5 = ('model.head.loss.omega=5.', 'model.head.loss.epsilon=1.')
+WING_W20 = ('model.head.loss.omega=20.', 'model.head.loss.epsilon=4.')
 LR_3E4 = ('optim_wrapper.optimizer.lr=0.0003', )
 EPOCHS_60 = ('train_cfg.max_epochs=60', 'train_cfg.val_interval=60', 'param_scheduler.0.end=60')
 # PDB repeats the rare poses: its epoch of the synthetic training set is ~2.5x longer (96

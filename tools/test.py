@@ -16,7 +16,7 @@ import wingpose  # noqa: F401  (registries, checkpoint loading under torch >= 2.
 from wingpose.datasets import DatasetNotFoundError, check_dataset_files
 from wingpose.engine import (check_checkpoint_fits, finish_distributed, prepare_cpu_distributed,
                              verify_checkpoint)
-from wingpose.evaluation import benchmark_table
+from wingpose.evaluation import FaceAlignmentMetric, benchmark_table
 
 
 def parse_args():
@@ -86,6 +86,11 @@ def main():
     except ValueError as error:
         sys.exit(f'error: {error}')
     del checkpoint
+    # the per-image and per-landmark NME and the CED curves go beside the log
+    for metric in runner.test_loop.evaluator.metrics:
+        if isinstance(metric, FaceAlignmentMetric) and not (metric.outfile_prefix
+                                                            or metric.out_dir):
+            metric.outfile_prefix = osp.join(runner.log_dir, '')
     metrics = runner.test()
     full_set = ' '.join(f'{k}={v:.6f}' for k, v in metrics.items() if '/' not in k)
     print(f'[rank {runner.rank}] {full_set}', flush=True)

@@ -15,8 +15,9 @@ from mmengine.runner import Runner
 
 import wingpose  # noqa: F401  (registries, checkpoint loading under torch >= 2.6)
 from wingpose.datasets import DatasetNotFoundError, check_dataset_files
-from wingpose.engine import (WorkDirBusyError, finish_distributed, prepare_cpu_distributed,
-                             resumable_checkpoint, verify_checkpoint, work_dir_lock)
+from wingpose.engine import (WorkDirBusyError, finish_distributed, launcher_rank,
+                             prepare_cpu_distributed, resumable_checkpoint, verify_checkpoint,
+                             work_dir_lock)
 
 
 def parse_args():
@@ -107,10 +108,10 @@ def main():
         check_dataset_files(cfg, ('train_dataloader', 'val_dataloader'))
     except DatasetNotFoundError as error:
         sys.exit(f'error: {error}')
-    first_process = int(os.environ.get('RANK', '0')) == 0
     # one training per work dir (the first process of a distributed one holds it)
     try:
-        with work_dir_lock(cfg.work_dir) if first_process else contextlib.nullcontext():
+        with work_dir_lock(cfg.work_dir) if launcher_rank(args.launcher) == 0 \
+                else contextlib.nullcontext():
             resume_from(cfg, args.resume)
             prepare_cpu_distributed(cfg)
             Runner.from_cfg(cfg).train()

@@ -14,7 +14,7 @@ model = dict(
                            std=[255., 255., 255.], bgr_to_rgb=True),
     backbone=dict(type='wingpose.CNN6'),
     head=dict(type='RegressionHead', in_channels=1024, num_joints=68,
-              loss=dict(type='wingpose.WingLoss', w=10., epsilon=2., input_size=(64, 64)),
+              loss=dict(type='wingpose.WingLoss', omega=10., epsilon=2., input_size=(64, 64)),
               decoder=codec),
     test_cfg=dict(flip_test=True, shift_coords=True))
 

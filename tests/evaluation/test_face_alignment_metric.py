@@ -233,3 +233,20 @@ def test_per_landmark_nme_and_error_bands(tmp_path):
         pytest.approx(0.05)  # an image without a valid distance counts nowhere
     bands = error_bands(np.array([0.01, 0.019, 0.02, 0.049, 0.07, 0.08, 0.3, np.nan]))
     assert bands.tolist() == pytest.approx([2 / 7, 2 / 7, 1 / 7, 2 / 7])  # [0,2) [2,5) [5,8) 8+
+
+
+def test_files_are_written_only_when_asked(tmp_path):
+    """With default arguments no file is written, even with a log file open (MMPose's metrics
+    write only with ``outfile_prefix``); with a prefix, the CSVs and CED curves carry it."""
+    from mmengine.logging import MMLogger
+    (tmp_path / 'log').mkdir()
+    MMLogger.get_instance('metric_files', log_file=str(tmp_path / 'log' / 'run.log'))
+    gt = face_68()
+    run(FaceAlignmentMetric(norms=['inter_ocular'], subset_key=None), [sample(gt, gt + 1, 1)])
+    assert sorted(p.name for p in tmp_path.rglob('*') if p.is_file()) == ['run.log']
+    prefix = str(tmp_path / 'eval' / 'val_')
+    run(FaceAlignmentMetric(norms=['inter_ocular'], subset_key=None, outfile_prefix=prefix),
+        [sample(gt, gt + 1, 1)])
+    assert sorted(p.name for p in (tmp_path / 'eval').iterdir()) == [
+        'val_ced_inter_ocular.csv', 'val_ced_inter_ocular.png', 'val_nme_per_image.csv',
+        'val_nme_per_landmark.csv']

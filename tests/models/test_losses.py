@@ -298,3 +298,23 @@ def test_star_bad_input():
     with pytest.raises(ValueError, match='heatmaps holds'):
         STARLoss(check_finite=True)(torch.full((1, 1, 4, 4), float('nan')),
                                     torch.zeros(1, 1, 2))
+
+
+def test_wing_loss_takes_mmposes_omega_and_its_former_name_w():
+    """``omega`` as MMPose's WingLoss and AWing configs name it; ``w`` still works, warned."""
+    from mmengine.registry import DefaultScope
+
+    from wingpose.registry import MODELS
+    pred, target = torch.rand(2, 5, 2) * 30, torch.rand(2, 5, 2) * 30
+    with DefaultScope.overwrite_default_scope('wingpose'):
+        built = MODELS.build(dict(type='WingLoss', omega=10, epsilon=2))
+    assert isinstance(built, WingLoss) and built.omega == 10.
+    reference = MMPoseWingLoss(omega=5., epsilon=1.)(pred, target) / target.numel() * 2
+    assert WingLoss(omega=5., epsilon=1., use_target_weight=False)(pred, target) == \
+        pytest.approx(float(reference), rel=1e-6)
+    with pytest.warns(DeprecationWarning, match="'w' is deprecated; use 'omega'"):
+        old = WingLoss(w=5., epsilon=1., use_target_weight=False)
+    assert torch.equal(old(pred, target), WingLoss(omega=5., epsilon=1.,
+                                                   use_target_weight=False)(pred, target))
+    with pytest.raises(ValueError, match='give omega or its former name w, not both'):
+        WingLoss(omega=5., w=5.)

@@ -142,7 +142,8 @@ def test_onnxruntime_config_keeps_the_dataset_meta_behind_pdb():
     from wingpose.apis.deployment import onnxruntime_config  # (before mmpose.apis: compat)
     from mmpose.apis.inference import dataset_meta_from_config  # isort: skip
     cfg = Config.fromfile('configs/synthface/cnn6-cnn7_wing_pdb_synthface.py')
-    assert dataset_meta_from_config(cfg) is None  # init_model falls back to COCO's meta
+    # the PDB configs repeat the keypoint info at the wrapper, where MMPose looks
+    assert dataset_meta_from_config(cfg)['num_keypoints'] == 68
     meta = dataset_meta_from_config(onnxruntime_config(cfg, 'model.onnx'))
     assert meta['num_keypoints'] == 68
     assert meta['flip_indices'][:3] == [16, 15, 14]

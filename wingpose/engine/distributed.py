@@ -12,6 +12,16 @@ import torch.distributed as torch_dist
 from mmengine.config import Config
 
 
+# the variable that holds a process's global rank before the process group exists
+RANK_VARIABLES = {'pytorch': 'RANK', 'slurm': 'SLURM_PROCID', 'mpi': 'OMPI_COMM_WORLD_RANK'}
+
+
+def launcher_rank(launcher: str) -> int:
+    """This process's global rank under ``launcher`` ('none', 'pytorch', 'slurm', 'mpi'), read
+    from the launcher's environment (0 without one)."""
+    return int(os.environ.get(RANK_VARIABLES.get(launcher, ''), '0'))
+
+
 def slurm_to_torchrun_environment() -> None:
     """Set torchrun's variables from slurm's, as MMEngine's slurm initialisation does.
 

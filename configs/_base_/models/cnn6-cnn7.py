@@ -14,7 +14,7 @@ model = dict(
         type='RegressionHead',
         in_channels=1024,
         num_joints=68,
-        loss=dict(type='WingLoss', w=10., epsilon=2., input_size=(64, 64))),
+        loss=dict(type='WingLoss', omega=10., epsilon=2., input_size=(64, 64))),
     coarse_input_size=64,
     crop_padding=0.25,
     train_jitter=dict(rotate=5., shift=0.03, scale=0.05))

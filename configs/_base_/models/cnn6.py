@@ -1,5 +1,5 @@
 # CNN6 (Feng et al., CVPR 2018): 64x64 input in [0, 1], coordinate regression with Wing loss
-# (w=10, epsilon=2 in pixels of the 64x64 input). Augmentation as in the paper: flip,
+# (omega=10, epsilon=2 in pixels of the 64x64 input). Augmentation as in the paper: flip,
 # rotation up to 30 degrees, box shift/scale jitter, brightness/contrast.
 codec = dict(type='RegressionLabel', input_size=(64, 64))
 # The official CNN6 outputs pixels of its input; this head outputs them divided by the input
@@ -19,7 +19,7 @@ model = dict(
         type='RegressionHead',
         in_channels=1024,
         num_joints=68,
-        loss=dict(type='WingLoss', w=10., epsilon=2., input_size=codec['input_size']),
+        loss=dict(type='WingLoss', omega=10., epsilon=2., input_size=codec['input_size']),
         decoder=codec),
     test_cfg=dict(flip_test=True, shift_coords=True))
 

@@ -5,7 +5,7 @@ from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
 from mmengine.evaluator import BaseMetric
-from mmengine.logging import MMLogger, print_log
+from mmengine.logging import print_log
 
 from wingpose.registry import METRICS
 from ..functional.face_alignment import (DATASET_PRESETS, NormSpec, check_normalisation,
@@ -50,8 +50,12 @@ class FaceAlignmentMetric(BaseMetric):
         box_key (str): Annotation field with the ground-truth face box ``[x, y, w, h]`` (the
             COCO ``bbox``, which the converters fill with the dataset's own face box); when a
             sample lacks it, the crop box ``gt_instances.bboxes`` is used. Default: 'bbox'.
-        out_dir (str, optional): Where the per-image and per-landmark CSVs and the CED curves
-            (CSV and PNG) are written. None: beside the current log file, or nowhere without one.
+        outfile_prefix (str, optional): Write the per-image and per-landmark CSVs and the CED
+            curves (CSV and PNG) as ``<prefix>nme_per_image.csv``, ``<prefix>nme_per_landmark
+            .csv``, ``<prefix>ced_<norm>.{csv,png}`` (a prefix ending in ``/`` is a folder), as
+            MMPose's metrics write only when given one. None: no files (``tools/test.py``
+            gives its log folder). Default: None.
+        out_dir (str, optional): A folder for those files (``outfile_prefix=out_dir + '/'``).
         strict (bool): Raise on an image whose NME is undefined (no visible keypoint, zero or
             non-finite distance, NaN prediction) instead of skipping it with a warning.
         print_table (bool): Log the benchmark table after each evaluation. Default: True.
@@ -68,6 +72,7 @@ class FaceAlignmentMetric(BaseMetric):
                  subset_key: Optional[str] = 'subset',
                  subsets: Optional[Sequence[str]] = None,
                  box_key: str = 'bbox',
+                 outfile_prefix: Optional[str] = None,
                  out_dir: Optional[str] = None,
                  strict: bool = False,
                  print_table: bool = True,
@@ -93,6 +98,7 @@ class FaceAlignmentMetric(BaseMetric):
         self.subset_key = subset_key
         self.subsets = subsets
         self.box_key = box_key
+        self.outfile_prefix = outfile_prefix
         self.out_dir = out_dir
         self.strict = strict
         self.print_table = print_table
@@ -179,9 +185,9 @@ class FaceAlignmentMetric(BaseMetric):
                 metrics[f'{tag}AUC@{threshold_tag(thr)}_{norm.name}'] = summary['AUC']
         metrics['NME'] = metrics[f'NME_{norms[0].name}']  # MMPose's key
 
-        out_dir = self._out_dir()
-        if out_dir:
-            self._write_outputs(out_dir, img_ids, results, per_image, per_landmark, members,
+        prefix = self.outfile_prefix or (osp.join(self.out_dir, '') if self.out_dir else None)
+        if prefix:
+            self._write_outputs(prefix, img_ids, results, per_image, per_landmark, members,
                                 thrs)
         if self.print_table:
             print_log('\n' + benchmark_table(metrics), logger='current')
@@ -199,21 +205,15 @@ class FaceAlignmentMetric(BaseMetric):
         print_log(message + '; they are left out of the figures', logger='current',
                   level=30)
 
-    def _out_dir(self) -> Optional[str]:
-        if self.out_dir is not None:
-            return self.out_dir
-        log_file = MMLogger.get_current_instance().log_file
-        return osp.dirname(log_file) if log_file else None
-
-    def _write_outputs(self, out_dir: str, img_ids: list, results: list,
+    def _write_outputs(self, prefix: str, img_ids: list, results: list,
                        per_image: Dict[str, np.ndarray], per_landmark: Dict[str, np.ndarray],
                        members: Dict[str, np.ndarray], thrs: Dict[str, float]) -> None:
         """Per-image and per-landmark CSVs, and the CED of each normalisation (full set,
         subsets) as CSV and PNG."""
-        write_per_image_nme(osp.join(out_dir, 'nme_per_image.csv'), img_ids,
+        write_per_image_nme(f'{prefix}nme_per_image.csv', img_ids,
                             [r['tags'] for r in results], per_image)
-        write_per_landmark_nme(osp.join(out_dir, 'nme_per_landmark.csv'), per_landmark)
+        write_per_landmark_nme(f'{prefix}nme_per_landmark.csv', per_landmark)
         for norm, nme in per_image.items():
-            save_ced(osp.join(out_dir, f'ced_{norm}'),
+            save_ced(f'{prefix}ced_{norm}',
                      {subset: nme[member] for subset, member in members.items()}, thrs[norm],
                      f'NME {norm}')
