@@ -12,6 +12,16 @@ from wingpose.datasets.transforms import (BOUNDARY_PRESETS, AlignCornersTopdownA
                                           RandomOcclusion, boundary_curve, star_edge_maps)
 
 
+def landmarks_in_near_and_outside(rng, size, reach, near):
+    """(1, 100, 2) keypoints: 60 anywhere within ``reach`` of the input of ``size`` (w, h),
+    20 within ``near`` of its top-left corner and 20 of its bottom-right one; (1, 100)
+    visibility, 90 % visible."""
+    keypoints = np.concatenate([rng.uniform(-reach, size.max() + reach, (1, 60, 2)),
+                                rng.uniform(-near, near, (1, 20, 2)),
+                                rng.uniform(size - near, size + near, (1, 20, 2))], axis=1)
+    return keypoints, (rng.uniform(size=(1, 100)) > 0.1).astype(np.float32)
+
+
 def test_star_point_targets_are_drawn_at_the_input_and_downsampled():
     codec = SoftArgmaxHeatmap((256, 256), (64, 64), sigma=1.5, render_at_input=True)
     encoded = codec.encode(np.array([[[102., 62.]]]))
@@ -41,10 +51,7 @@ def test_star_point_targets_equal_drawing_at_the_input_and_downsampling(input_si
     codec = SoftArgmaxHeatmap(input_size, heatmap_size, sigma, render_at_input=True)
     size = np.array(input_size)
     for _ in range(5):  # inside, near the borders and outside the input
-        keypoints = np.concatenate([rng.uniform(-20, size.max() + 20, (1, 60, 2)),
-                                    rng.uniform(-6, 6, (1, 20, 2)),
-                                    rng.uniform(size - 6, size + 6, (1, 20, 2))], axis=1)
-        visible = (rng.uniform(size=(1, 100)) > 0.1).astype(np.float32)
+        keypoints, visible = landmarks_in_near_and_outside(rng, size, 20, 6)
         encoded = codec.encode(keypoints.astype(np.float32), visible)
         drawn = MSRAHeatmap(input_size, input_size, sigma).encode(
             keypoints.astype(np.float32), visible)
@@ -271,10 +278,7 @@ def test_awing_heatmaps_equal_drawing_each_window(input_size, heatmap_size, sigm
     rng = np.random.default_rng(0)
     size = np.array(input_size)
     for _ in range(5):  # inside, near the borders and outside the input
-        keypoints = np.concatenate([rng.uniform(-30, size.max() + 30, (1, 60, 2)),
-                                    rng.uniform(-8, 8, (1, 20, 2)),
-                                    rng.uniform(size - 8, size + 8, (1, 20, 2))], axis=1)
-        visible = (rng.uniform(size=(1, 100)) > 0.1).astype(np.float32)
+        keypoints, visible = landmarks_in_near_and_outside(rng, size, 30, 8)
         encoded = codec.encode(keypoints.astype(np.float32), visible)
         w, h = heatmap_size
         expected = np.zeros((100, h, w), np.float32)
