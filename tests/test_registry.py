@@ -91,3 +91,27 @@ def test_importing_wingpose_leaves_torchvision_probeable():
     result = subprocess.run([sys.executable, '-c', probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "wingpose provides only torchvision.transforms.ToPILImage" in result.stdout
+
+
+def test_codecs_import_no_models():
+    """Codecs sit below models (as in MMPose): no module under wingpose/codecs imports
+    wingpose.models, absolutely or relatively."""
+    import ast
+    import glob
+    import os.path as osp
+
+    from .utils import ROOT
+    offenders = []
+    for path in glob.glob(osp.join(ROOT, 'wingpose', 'codecs', '**', '*.py'), recursive=True):
+        package = osp.relpath(osp.dirname(path), ROOT).replace(osp.sep, '.')
+        for node in ast.walk(ast.parse(open(path).read())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = package.rsplit('.', node.level - 1)[0] if node.level else ''
+                names = [f'{base}.{node.module}' if base and node.module else
+                         node.module or base]
+            offenders += [f'{osp.relpath(path, ROOT)}: {name}' for name in names
+                          if name and name.startswith('wingpose.models')]
+    assert offenders == []

@@ -1,6 +1,6 @@
 import torch
 
-from wingpose.models.utils import symmetric_eig2x2
+from wingpose.codecs.utils import symmetric_eig2x2
 
 
 def test_symmetric_eig2x2_matches_eigh():

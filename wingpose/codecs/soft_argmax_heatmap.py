@@ -6,8 +6,8 @@ import torch
 from mmpose.codecs import MSRAHeatmap
 
 from wingpose.registry import KEYPOINT_CODECS
-from ..models.utils import heatmap_distribution
-from .utils import bilinear_resize_matrix, denormalize_coordinates, normalize_coordinates
+from .utils import (bilinear_resize_matrix, denormalize_coordinates, heatmap_distribution,
+                    normalize_coordinates)
 
 
 @KEYPOINT_CODECS.register_module()
@@ -19,7 +19,7 @@ class SoftArgmaxHeatmap(MSRAHeatmap):
     (MMPose's combined-encoder mode stacks the keypoint weights into a shape that
     ``PackPoseInputs`` rejects for top-down samples). Decoding reads each heatmap, with
     negative values set to 0, as a distribution on the grid ``arange(n) / (n - 1) * 2 - 1``
-    and returns its mean (:func:`~wingpose.models.utils.heatmap_distribution`, the statistic
+    and returns its mean (:func:`~wingpose.codecs.utils.heatmap_distribution`, the statistic
     STAR's loss constrains) in input pixels. Scores are the heatmap maxima.
 
     The [-1, 1] frame (:mod:`wingpose.codecs.utils.coordinate_frames`):

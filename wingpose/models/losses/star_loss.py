@@ -4,8 +4,8 @@ from typing import Optional, Tuple
 import torch
 from torch import Tensor, nn
 
+from wingpose.codecs.utils import heatmap_distribution, symmetric_eig2x2
 from wingpose.registry import MODELS
-from ..utils.heatmap_statistics import heatmap_distribution, symmetric_eig2x2
 from ._checks import check_finite, check_positive, weighted_mean
 from .wing_loss import wing
 
