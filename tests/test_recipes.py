@@ -6,9 +6,12 @@ import os.path as osp
 import pytest
 import yaml
 
-from wingpose.utils.recipes import check_recipes, load_recipes, recipes_markdown, resolve
+from .utils import ROOT, load_tool
 
-from .utils import ROOT
+# the development-time checker: tools/analysis/recipes.py
+recipes_tool = load_tool('tools/analysis/recipes.py')
+check_recipes, load_recipes = recipes_tool.check_recipes, recipes_tool.load_recipes
+recipes_markdown, resolve = recipes_tool.recipes_markdown, recipes_tool.resolve
 
 RECIPES_FILE = osp.join(ROOT, 'configs', 'recipes.yml')
 RECIPES = load_recipes(RECIPES_FILE)

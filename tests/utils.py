@@ -7,6 +7,16 @@ import sys
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
+def load_tool(path: str):
+    """The tools/ script at ``path`` (relative to the repository) as a module."""
+    import importlib.util
+    name = osp.splitext(osp.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(name, osp.join(ROOT, path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def tiny_options(data_root: str, config: str, epochs: int = 1) -> list:
     """--cfg-options that make a synthface ``config`` train in seconds on ``data_root``."""
     from mmengine.config import Config

@@ -6,9 +6,10 @@ from mmpose.models.losses import AdaptiveWingLoss as MMPoseAdaptiveWingLoss
 from mmpose.models.losses import WingLoss as MMPoseWingLoss
 
 from wingpose.models.losses import AdaptiveWingLoss, STARLoss, WingLoss
-from wingpose.models.losses.adaptive_wing_loss import adaptive_wing, weighted_loss_map
-from wingpose.models.losses.star_loss import star_loss_reference
+from wingpose.models.losses.adaptive_wing_loss import weighted_loss_map
 from wingpose.models.losses.wing_loss import wing
+
+from .references import adaptive_wing, star_loss_reference
 
 
 def scalar_coords(x: float) -> torch.Tensor:

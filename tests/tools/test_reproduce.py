@@ -1,25 +1,20 @@
 """tools/reproduce.py --quick end to end on a tiny synthetic set, for the studies with their
 own machinery (the rate sweep and the loss study at its rates, the staged two-stage model, the
 hourglass study); every method of every study resolves and builds."""
-import importlib.util
 import os
 import os.path as osp
 import re
 
 import pytest
 
-from ..utils import ROOT, run_tool
+from ..utils import ROOT, load_tool, run_tool
 
 # one quick run (train.py + test.py) takes 20-40 s here: these studies cover every mechanism
 QUICK_STUDIES = ('lr_sweep', 'loss', 'architecture', 'heatmap_hourglass')
 
 
 def load_reproduce():
-    spec = importlib.util.spec_from_file_location('reproduce',
-                                                  osp.join(ROOT, 'tools', 'reproduce.py'))
-    reproduce = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(reproduce)
-    return reproduce
+    return load_tool('tools/reproduce.py')
 
 
 def quick_run_counts():

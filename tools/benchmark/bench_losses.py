@@ -5,7 +5,7 @@
 
 Prints median times and ratios measured in the same run: wingpose STAR vs a plain STAR that
 builds the covariance on full grids and calls ``torch.linalg.eigh`` on the CPU (the official
-code's approach), and vs the official ``STARLoss_v2`` itself when ``--official-star`` names a
+code's approach, ``tests/models/references.py``), and vs the official ``STARLoss_v2`` itself when ``--official-star`` names a
 checkout of ZhenglinZhou/STAR; AWing with the weighted loss map vs MMPose's AWing without it;
 Wing vs MMPose's Wing.
 """
@@ -23,7 +23,10 @@ from mmpose.models.losses import WingLoss as MMPoseWingLoss
 
 import wingpose  # noqa: F401
 from wingpose.models.losses import AdaptiveWingLoss, STARLoss, WingLoss
-from wingpose.models.losses.star_loss import star_loss_reference
+
+# the eigh formulation is the tests' reference (run from a checkout)
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from tests.models.references import star_loss_reference  # noqa: E402
 
 
 def median_ms(step: Callable[[], torch.Tensor], inputs, repeats: int, device: str) -> float:

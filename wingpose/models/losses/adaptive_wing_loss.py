@@ -9,31 +9,6 @@ from wingpose.registry import MODELS
 from ._checks import check_finite, check_positive, check_same_shape, keypoint_weights
 
 
-def adaptive_wing(pred: Tensor, target: Tensor, alpha: float = 2.1, omega: float = 14.,
-                  epsilon: float = 1., theta: float = 0.5) -> Tensor:
-    """Element-wise Adaptive Wing loss of heatmap ``pred`` against ``target`` in [0, 1].
-
-    .. math::
-        \\mathrm{AWing}(y, \\hat y) = \\begin{cases}
-            \\omega \\ln(1 + |(y - \\hat y)/\\epsilon|^{\\alpha - y}) & |y - \\hat y| < \\theta \\\\
-            A |y - \\hat y| - C & \\text{otherwise}
-        \\end{cases}
-
-    with :math:`p = (\\theta/\\epsilon)^{\\alpha - y}`,
-    :math:`A = \\omega \\frac{p}{1 + p} \\frac{\\alpha - y}{\\theta}` (the paper's
-    :math:`\\omega \\frac{1}{1 + p} (\\alpha - y)
-    (\\theta/\\epsilon)^{\\alpha - y - 1} \\frac{1}{\\epsilon}` simplified) and
-    :math:`C = \\theta A - \\omega \\ln(1 + p)`.
-    """
-    delta = (target - pred).abs()
-    exponent = alpha - target
-    p = torch.exp(exponent * math.log(theta / epsilon))
-    a = (omega / theta) * exponent * p / (1 + p)
-    c = theta * a - omega * torch.log1p(p)
-    inner = omega * torch.log1p(torch.pow(delta / epsilon, exponent))
-    return torch.where(delta < theta, inner, a * delta - c)
-
-
 def weighted_loss_map(target: Tensor, threshold: float = 0.2, weight: float = 10.) -> Tensor:
     """The paper's Weighted Loss Map ``W * M + 1``, ``M = dilate_3x3(target >= threshold)``.
 
@@ -58,8 +33,8 @@ class _WeightedAdaptiveWingSum(torch.autograd.Function):
     ``A * (delta - theta) + omega * log1p(p)`` (the paper's ``A * delta - C``), and its
     derivative in ``pred`` is ``sign(pred - y) * omega * e * t / (delta * (1 + t))`` or
     ``sign(pred - y) * A``. Tensors are updated in place and the backward pass is one
-    multiplication: about half the time of autograd through MMPose's formula.
-    :func:`adaptive_wing` stays the reference definition (the tests compare the two).
+    multiplication: about half the time of autograd through MMPose's formula. The tests
+    compare it with the formula written out (``tests/models/references.py``).
     """
 
     @staticmethod
@@ -91,7 +66,19 @@ class AdaptiveWingLoss(nn.Module):
     """Adaptive Wing loss for heatmap regression, with the Weighted Loss Map.
 
     Wang, Bo and Fuxin, "Adaptive Wing Loss for Robust Face Alignment via Heatmap Regression",
-    ICCV 2019. See :func:`adaptive_wing` and :func:`weighted_loss_map`.
+    ICCV 2019:
+
+    .. math::
+        \\mathrm{AWing}(y, \\hat y) = \\begin{cases}
+            \\omega \\ln(1 + |(y - \\hat y)/\\epsilon|^{\\alpha - y}) & |y - \\hat y| < \\theta \\\\
+            A |y - \\hat y| - C & \\text{otherwise}
+        \\end{cases}
+
+    with :math:`p = (\\theta/\\epsilon)^{\\alpha - y}`,
+    :math:`A = \\omega \\frac{p}{1 + p} \\frac{\\alpha - y}{\\theta}` (the paper's
+    :math:`\\omega \\frac{1}{1 + p} (\\alpha - y)
+    (\\theta/\\epsilon)^{\\alpha - y - 1} \\frac{1}{\\epsilon}` simplified) and
+    :math:`C = \\theta A - \\omega \\ln(1 + p)`; see :func:`weighted_loss_map`.
 
     The loss is ``sum(k * map * AWing) / sum(k)`` over pixels, with ``k`` the keypoint weight
     broadcast over its heatmap: a mean over the pixels of weighted keypoints. Differences from
