@@ -185,3 +185,19 @@ def test_star_layout_trained_without_star():
         0.5 * mapped(stacks[0][:, :k], targets[:, :k], weights[:, :k]).item())
     assert losses['loss_kpt_1'] == pytest.approx(
         awing(stacks[1][:, k:], targets, weights).item())
+
+
+def test_stacked_head_layout_is_explicit_and_checked():
+    """``layout`` names the backbone's channels; the losses must train what it holds."""
+    awing = dict(type='AdaptiveWingLoss', use_weight_map=True)
+    star = dict(type='STARLoss')
+    options = dict(out_channels=4, num_boundaries=1, stack_weights=(1., ), loss=awing)
+    assert StackedHeatmapHead(**options).layout == 'awing'
+    assert StackedHeatmapHead(**options, star_loss=star).layout == 'star'
+    assert StackedHeatmapHead(**options, heatmap_loss=awing, layout='star').layout == 'star'
+    for layout, losses in (('awing', dict(star_loss=star)), ('star', {}),
+                           ('awing', dict(heatmap_loss=awing))):
+        with pytest.raises(ValueError, match=f"got '{layout}'"):
+            StackedHeatmapHead(**options, layout=layout, **losses)
+    with pytest.raises(ValueError, match="layout must be 'star' or 'awing', got 'hrnet'"):
+        StackedHeatmapHead(**options, layout='hrnet')

@@ -22,6 +22,7 @@ model = dict(
         out_channels=98,
         num_boundaries=1,
         stack_weights=(1., 1., 1., 1.),
+        layout='awing',  # cat(P, E): point maps, the boundary map
         loss=dict(type='AdaptiveWingLoss', use_weight_map=True),
         decoder=codec),
     test_cfg=dict(flip_test=False))

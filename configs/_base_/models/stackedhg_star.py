@@ -25,6 +25,7 @@ model = dict(
         out_channels=98,
         num_boundaries=9,
         stack_weights=(0.125, 0.25, 0.5, 1.),
+        layout='star',  # cat(H, P, E): gated heatmaps, point maps, edge maps
         loss=dict(type='AdaptiveWingLoss', use_weight_map=True, loss_weight=10.),
         boundary_loss=dict(type='AdaptiveWingLoss', use_weight_map=True, loss_weight=10.),
         star_loss=dict(type='STARLoss', eigenvalue_weight=1., dist='smooth_l1',

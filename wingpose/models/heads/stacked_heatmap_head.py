@@ -1,5 +1,5 @@
 """Intermediate supervision of the stacked hourglass networks (AWing and STAR)."""
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import torch
 from mmpose.models.heads import HeatmapHead
@@ -14,12 +14,12 @@ from .star_heatmap_head import star_coordinates
 class StackedHeatmapHead(HeatmapHead):
     """Losses over every stack of a stacked hourglass backbone, prediction from the last.
 
-    The backbone (``AWingHourglassNet`` or ``STARHourglassNet``) returns one tensor per stack.
-    With ``star_loss`` or ``heatmap_loss`` (STAR's layout, ``cat(H, P, E)``) the first K
-    channels are heatmaps ``H``, trained by STAR on the coordinates or by ``heatmap_loss``
-    against the landmark targets, and the rest are the maps trained against the targets;
-    without either (AWing's layout) all channels are trained against the targets and the first
-    K are the heatmaps. The targets are the K landmark heatmaps (the codec) followed by
+    The backbone (``AWingHourglassNet`` or ``STARHourglassNet``) returns one tensor per stack,
+    its channels in the backbone's ``layout``: ``'star'`` (``STARHourglassNet``,
+    ``cat(H, P, E)``) has K gated heatmaps ``H`` first, trained by ``star_loss`` on the
+    coordinates and/or by ``heatmap_loss`` against the landmark targets, then the maps trained
+    against the targets; ``'awing'`` (``AWingHourglassNet``, ``cat(P, E)``) has only the maps
+    trained against the targets, the first K being the heatmaps. The targets are the K landmark heatmaps (the codec) followed by
     ``num_boundaries`` boundary or edge maps (``GenerateBoundaryHeatmaps`` or
     ``GenerateEdgeMaps``). Stack ``s`` weighs ``stack_weights[s]``; per stack::
 
@@ -42,17 +42,19 @@ class StackedHeatmapHead(HeatmapHead):
         loss (dict): Loss of the landmark maps (with the boundary maps if no
             ``boundary_loss``).
         boundary_loss (dict, optional): Loss of the boundary maps.
-        star_loss (dict, optional): STAR loss on the heatmaps; selects STAR's layout.
+        star_loss (dict, optional): STAR loss on the heatmaps (``layout='star'``).
         heatmap_loss (dict, optional): A loss of the heatmaps against the landmark targets
-            (e.g. AWing, to train STAR's network without STAR); selects STAR's layout.
+            (e.g. AWing, to train STAR's network without STAR; ``layout='star'``).
+        layout (str, optional): The backbone's channels, ``'star'`` or ``'awing'`` (above).
+            None: ``'star'`` with ``star_loss`` or ``heatmap_loss``, else ``'awing'``.
         decoder (dict, optional): The codec.
     """
 
     def __init__(self, out_channels: int, num_boundaries: int,
                  stack_weights: Sequence[float], loss: ConfigType,
                  boundary_loss: OptConfigType = None, star_loss: OptConfigType = None,
-                 heatmap_loss: OptConfigType = None, decoder: OptConfigType = None,
-                 init_cfg: OptConfigType = None):
+                 heatmap_loss: OptConfigType = None, layout: Optional[str] = None,
+                 decoder: OptConfigType = None, init_cfg: OptConfigType = None):
         super().__init__(in_channels=out_channels, out_channels=out_channels,
                          deconv_out_channels=None, final_layer=None, loss=loss,
                          decoder=decoder, init_cfg=init_cfg)
@@ -61,7 +63,16 @@ class StackedHeatmapHead(HeatmapHead):
         self.boundary_loss = MODELS.build(boundary_loss) if boundary_loss else None
         self.star_loss = MODELS.build(star_loss) if star_loss else None
         self.heatmap_loss = MODELS.build(heatmap_loss) if heatmap_loss else None
-        self.gated = bool(star_loss or heatmap_loss)
+        if layout is None:
+            layout = 'star' if star_loss or heatmap_loss else 'awing'
+        if layout not in ('star', 'awing'):
+            raise ValueError(f"{type(self).__name__}: layout must be 'star' or 'awing', got "
+                             f'{layout!r}')
+        if (layout == 'star') != bool(star_loss or heatmap_loss):
+            raise ValueError(f"{type(self).__name__}: star_loss or heatmap_loss train the "
+                             "gated heatmaps of layout='star' (the prediction): give one with "
+                             f"layout='star' and neither with layout='awing', got {layout!r}")
+        self.layout = layout
 
     def forward(self, feats: Tuple[Tensor, ...]) -> Tensor:
         """The last stack's landmark heatmaps, (N, K, H, W)."""
@@ -73,10 +84,10 @@ class StackedHeatmapHead(HeatmapHead):
         if len(feats) != len(self.stack_weights):
             raise ValueError(f'{type(self).__name__} has {len(self.stack_weights)} '
                              f'stack_weights but the backbone returned {len(feats)} stacks')
-        expected = (2 * k + b) if self.gated else (k + b)
+        expected = (2 * k + b) if self.layout == 'star' else (k + b)
         if feats[0].shape[1] != expected:
             raise ValueError(f'{type(self).__name__} expects {expected} channels per stack '
-                             f'(K={k}, B={b}, STAR layout: {self.gated}), got '
+                             f'(K={k}, B={b}, layout {self.layout!r}), got '
                              f'{feats[0].shape[1]}')
         heatmaps = torch.stack([d.gt_fields.heatmaps for d in batch_data_samples])
         weights = torch.cat([d.gt_instance_labels.keypoint_weights for d in batch_data_samples])
@@ -104,7 +115,7 @@ class StackedHeatmapHead(HeatmapHead):
             if self.heatmap_loss:
                 losses[f'loss_heatmap_{s}'] = stack_weight * self.heatmap_loss(
                     maps[:, :k], targets[:, :k], weights[:, :k])
-            if self.gated:
+            if self.layout == 'star':
                 maps = maps[:, k:]
             if self.boundary_loss:
                 losses[f'loss_kpt_{s}'] = stack_weight * self.loss_module(
