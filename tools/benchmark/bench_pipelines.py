@@ -24,7 +24,6 @@ for _variable in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'):
 import argparse  # noqa: E402
 import copy  # noqa: E402
 import glob  # noqa: E402
-import math  # noqa: E402
 import os.path as osp  # noqa: E402
 import random  # noqa: E402
 import sys  # noqa: E402
