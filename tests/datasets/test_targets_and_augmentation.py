@@ -4,12 +4,11 @@ import pytest
 from mmpose.datasets.transforms import TopdownAffine
 
 from wingpose.codecs import AWingHeatmap, SoftArgmaxHeatmap
-from wingpose.datasets.layouts import STAR_EDGES
-from wingpose.datasets.transforms import (BOUNDARY_PRESETS, AlignCornersTopdownAffine,
-                                          GenerateBoundaryHeatmaps,
+from wingpose.datasets.transforms import (AlignCornersTopdownAffine, GenerateBoundaryHeatmaps,
                                           GenerateEdgeMaps, RandomBlur, RandomGamma,
                                           RandomNoiseBlend, RandomNormalBBoxTransform,
                                           RandomOcclusion, boundary_curve, star_edge_maps)
+from wingpose.structures import FACE_LAYOUTS, STAR_EDGES
 
 
 def landmarks_in_near_and_outside(rng, size, reach, near):
@@ -158,7 +157,8 @@ def test_boundary_maps_equal_the_distance_from_every_pixel_to_every_segment(size
 
     rng = np.random.default_rng(0)
     extent = np.array(size, dtype=float)
-    for k, chains in BOUNDARY_PRESETS.items():
+    for k, chains in ((layout.num_keypoints, layout.awing_boundaries)
+                      for layout in FACE_LAYOUTS.values() if layout.awing_boundaries):
         for points in (rng.uniform(0.2, 0.8, (k, 2)) * extent,  # a face inside the map
                        rng.uniform(-0.3, 1.3, (k, 2)) * extent,  # across its borders
                        rng.uniform(-8, 0, (k, 2)) + [extent[0], 0]):  # near a corner, outside

@@ -6,10 +6,10 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData, PixelData
 from mmpose.structures import PoseDataSample
 
-from wingpose.datasets.layouts import STAR_EDGES
 from wingpose.models.backbones import AWingHourglassNet, STARHourglassNet
 from wingpose.models.backbones.stacked_hourglass import edge_incidence
 from wingpose.models.heads import StackedHeatmapHead
+from wingpose.structures import STAR_EDGES
 from wingpose.models.losses import AdaptiveWingLoss, STARLoss
 from wingpose.models.necks import CoordConv2d
 

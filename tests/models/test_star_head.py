@@ -121,7 +121,8 @@ def test_star_head_explains_missing_labels():
 
 
 def test_boundary_heatmaps_and_head():
-    from wingpose.datasets.transforms import BOUNDARY_PRESETS, GenerateBoundaryHeatmaps
+    from wingpose.datasets.transforms import GenerateBoundaryHeatmaps
+    from wingpose.structures import face_layout
     from wingpose.datasets.transforms import boundary_distance_maps
     from wingpose.models.heads import BoundaryHeatmapHead
     # distance map of a horizontal segment: exp(-d^2 / 2) within 3 pixels, 0 beyond
@@ -139,7 +140,7 @@ def test_boundary_heatmaps_and_head():
     out = GenerateBoundaryHeatmaps()(results)
     assert out['heatmaps'].shape == (68 + 13, 16, 16)
     assert out['keypoint_weights'].shape == (1, 81)
-    hidden = [i for i, chain in enumerate(BOUNDARY_PRESETS[68]) if 40 in chain]
+    hidden = [i for i, chain in enumerate(face_layout('300w').awing_boundaries) if 40 in chain]
     assert out['keypoint_weights'][0, 68 + hidden[0]] == 0 and out['keypoint_weights'].sum() == 80
     init_default_scope('wingpose')
     head = BoundaryHeatmapHead(in_channels=4, out_channels=68, num_boundaries=13,

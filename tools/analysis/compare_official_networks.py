@@ -16,7 +16,7 @@ import torch
 
 from official_code import awing_modules, check_checkouts, randomise_batch_norm, star_modules
 
-from wingpose.datasets.layouts import STAR_EDGES
+from wingpose.structures import STAR_EDGES
 from wingpose.models.backbones import AWingHourglassNet, STARHourglassNet
 from wingpose.models.utils import convert_awing_state_dict, convert_star_state_dict
 

@@ -64,7 +64,7 @@ from wingpose.datasets.converters.coco import landmark_box
 from wingpose.datasets.converters.star import records as star_records
 from wingpose.datasets.converters.w300 import read_pts
 from wingpose.datasets.converters.wflw import awing_crop
-from wingpose.datasets.layouts import STAR_EDGES, resample_landmarks
+from wingpose.structures import STAR_EDGES, resample_landmarks
 from wingpose.datasets.transforms import star_edge_maps
 from wingpose.datasets.transforms.topdown_transforms import align_corners_crop_matrix
 from wingpose.models.backbones import AWingHourglassNet, STARHourglassNet

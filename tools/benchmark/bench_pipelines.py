@@ -41,7 +41,7 @@ import wingpose  # noqa: E402,F401  (registries)
 from wingpose.datasets.converters import face_record, write_coco  # noqa: E402
 from wingpose.datasets.converters.coco import landmark_box  # noqa: E402
 from wingpose.datasets.converters.w300 import read_pts  # noqa: E402
-from wingpose.datasets.layouts import STAR_EDGES, resample_landmarks  # noqa: E402
+from wingpose.structures import STAR_EDGES, resample_landmarks  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 MMPOSE_CONFIG = 'mmpose/configs/face_2d_keypoint/topdown_heatmap/wflw/' \

@@ -6,12 +6,10 @@ from mmengine.dataset import BaseDataset, ClassBalancedDataset
 from mmengine.logging import print_log
 
 from wingpose.registry import DATASETS
+from wingpose.structures import face_layout
 from .samplers import seed_sample
 from .pose_balancing import (Balancing, balance, mirror_correlations, pose_projection,
                              procrustes_align)
-
-# The pose component (0-based) per dataset_name: the Wing paper uses the second for AFLW-19.
-POSE_COMPONENT = {'aflw': 1}
 
 
 @DATASETS.register_module()
@@ -106,7 +104,10 @@ class PoseBalancedDataset(ClassBalancedDataset):
         elif self.component is not None:
             component = self.component
         else:
-            component = POSE_COMPONENT.get(self.metainfo.get('dataset_name'), 0)
+            try:  # the layout's (the Wing paper uses the second for AFLW-19)
+                component = face_layout(self.metainfo.get('dataset_name')).pose_component
+            except ValueError:
+                component = 0
         self.pose_component = component
         scores = pose_projection(aligned, mean, weights, component)
         self.balancing = balance(scores, self.num_bins, self.target)

@@ -18,7 +18,7 @@ model = dict(
         type='PoseDataPreprocessor', mean=[127.5, 127.5, 127.5], std=[127.5, 127.5, 127.5],
         bgr_to_rgb=False),
     # num_keypoints / out_channels / num_boundaries are set by the dataset configs; the edges
-    # follow the number of keypoints (wingpose.datasets.layouts.STAR_EDGES)
+    # follow the number of keypoints (wingpose.structures.STAR_EDGES)
     backbone=dict(type='STARHourglassNet', num_keypoints=98),
     head=dict(
         type='StackedHeatmapHead',

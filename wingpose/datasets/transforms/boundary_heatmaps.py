@@ -1,7 +1,7 @@
 """Boundary targets: AWing's boundary heatmaps (Wang et al., ICCV 2019, Sec. 4.3) and STAR's
 edge maps (Zhou et al., CVPR 2023, the official ``alignmentDataset.py``)."""
 from abc import abstractmethod
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -9,27 +9,8 @@ from mmcv.transforms import BaseTransform
 from scipy import interpolate
 
 from wingpose.codecs.utils import bilinear_resize_matrix
-from wingpose.datasets.layouts import Edge, star_edges
+from wingpose.structures import FACE_LAYOUTS, Edge, face_layout, star_edges
 from wingpose.registry import TRANSFORMS
-
-
-# Facial boundary lines as chains of keypoint indices, per number of keypoints: the AWing
-# code's (``core/dataloader.py``, ``AddBoundary``), 13 per layout.
-BOUNDARY_PRESETS: Dict[int, tuple] = {
-    # 300W / iBUG 68: jaw, brows, nose bridge and base, eyelids, outer and inner lips
-    68: (tuple(range(0, 17)), tuple(range(17, 22)), tuple(range(22, 27)), (36, 37, 38, 39),
-         (36, 41, 40, 39), (42, 43, 44, 45), (42, 47, 46, 45), tuple(range(27, 31)),
-         tuple(range(31, 36)), tuple(range(48, 55)), (60, 61, 62, 63, 64),
-         (48, 59, 58, 57, 56, 55, 54), (60, 67, 66, 65, 64)),
-    # WFLW 98: as 68, the brows by their upper edges
-    98: (tuple(range(0, 33)), tuple(range(33, 38)), tuple(range(42, 47)), (60, 61, 62, 63, 64),
-         (60, 67, 66, 65, 64), (68, 69, 70, 71, 72), (68, 75, 74, 73, 72), tuple(range(51, 55)),
-         tuple(range(55, 60)), tuple(range(76, 83)), (88, 89, 90, 91, 92),
-         (76, 87, 86, 85, 84, 83, 82), (88, 95, 94, 93, 92)),
-    # COFW 29: upper and lower brows, eyelids and lips as three-point arcs, and the nose
-    29: ((0, 4, 2), (0, 5, 2), (1, 6, 3), (1, 7, 3), (8, 12, 10), (8, 13, 10), (9, 14, 11),
-         (9, 15, 11), (18, 21, 19), (22, 24, 23), (22, 25, 23), (22, 26, 23), (22, 27, 23)),
-}
 
 
 def boundary_curve(points: np.ndarray, samples: int = 101) -> np.ndarray:
@@ -126,8 +107,8 @@ class _AppendTargetMaps(BaseTransform):
 class GenerateBoundaryHeatmaps(_AppendTargetMaps):
     """Append boundary heatmaps to the landmark heatmaps made by ``GenerateTarget``.
 
-    Each boundary (a chain of keypoints, :data:`BOUNDARY_PRESETS` for 68, 98 and 29 keypoints,
-    the AWing code's) becomes the spline through its transformed keypoints
+    Each boundary (a chain of keypoints: the AWing code's, the layout's ``awing_boundaries``,
+    :mod:`wingpose.structures.face_layouts`) becomes the spline through its transformed keypoints
     (:func:`boundary_curve`) and then a Gaussian map of the distance to that curve (``sigma``
     = 1 heatmap pixel, cut at 3 sigma, as in the AWing paper). The maps follow the K landmark
     maps in ``heatmaps`` and ``keypoint_weights`` gets a weight per map. Train them with a
@@ -135,8 +116,8 @@ class GenerateBoundaryHeatmaps(_AppendTargetMaps):
     ``StackedHeatmapHead`` with ``num_boundaries``). Add it after ``GenerateTarget``.
 
     Args:
-        boundaries (Sequence[Sequence[int]], optional): The chains; None takes the preset for
-            the number of keypoints.
+        boundaries (Sequence[Sequence[int]], optional): The chains; None takes those of the
+            sample's layout (its ``dataset_name``, else its number of keypoints).
         sigma (float): Gaussian sigma in heatmap pixels. Default: 1.
         cutoff (float): Distance cut-off in sigmas. Default: 3.
         merge (bool): One map for all boundaries (their maximum) with weight 1, as AWing's
@@ -153,11 +134,19 @@ class GenerateBoundaryHeatmaps(_AppendTargetMaps):
 
     def target_maps(self, results: dict) -> Tuple[np.ndarray, np.ndarray]:
         num_keypoints, h, w = results['heatmaps'].shape
-        chains = self.boundaries if self.boundaries is not None else \
-            BOUNDARY_PRESETS.get(num_keypoints)
+        chains = self.boundaries
         if chains is None:
-            raise ValueError(f'no boundary preset for {num_keypoints} keypoints (presets: '
-                             f'{sorted(BOUNDARY_PRESETS)}); pass boundaries=[[...], ...]')
+            try:
+                chains = face_layout(results.get('dataset_name'),
+                                     num_keypoints).awing_boundaries or None
+            except ValueError:
+                pass
+        if chains is None:
+            raise ValueError(f'no boundary preset for {num_keypoints} keypoints (layouts with '
+                             'boundaries: ' + ', '.join(
+                                 f'{n} = {layout.num_keypoints}' for n, layout in
+                                 FACE_LAYOUTS.items() if layout.awing_boundaries)
+                             + '); pass boundaries=[[...], ...]')
         scale = np.array([w, h]) / np.array(results['input_size'])
         points = results['transformed_keypoints'][0] * scale
         curves = [boundary_curve(points[list(chain)]) for chain in chains]
@@ -232,7 +221,7 @@ class GenerateEdgeMaps(_AppendTargetMaps):
 
     Args:
         edges (str | Sequence, optional): (closed, landmark indices) per edge, a layout name
-            of :data:`wingpose.datasets.layouts.STAR_EDGES` ('300w', 'wflw', 'cofw'), or None
+            of :data:`wingpose.structures.STAR_EDGES` ('300w', 'wflw', 'cofw'), or None
             for the layout with as many landmarks as the heatmaps. Default: None.
     """
 

@@ -9,7 +9,7 @@ from typing import Dict, Optional, Sequence, Tuple, Union
 import numpy as np
 from scipy.integrate import simpson
 
-from wingpose.datasets.layouts import EYE_CENTRES, OUTER_EYE_CORNERS
+from wingpose.structures import FACE_LAYOUTS, FaceLayout
 
 BOX_NORMS = ('bbox', 'bbox_diag', 'bbox_max')
 
@@ -29,23 +29,16 @@ class Normalisation:
     groups: Tuple[Tuple[int, ...], Tuple[int, ...]] = ((), ())
 
 
-def _eye_normalisations(layout: str) -> Dict[str, Tuple[Tuple[int, ...], Tuple[int, ...]]]:
-    """``inter_ocular`` (outer eye corners) and ``inter_pupil`` (eye centres) of a layout,
-    where it defines them (``datasets.layouts``)."""
-    return {name: table[layout]
-            for name, table in (('inter_ocular', OUTER_EYE_CORNERS), ('inter_pupil', EYE_CENTRES))
-            if layout in table}
+def _preset(layout: FaceLayout) -> dict:
+    """A layout's paper-standard normalisations and threshold: ``inter_ocular`` (outer eye
+    corners) and ``inter_pupil`` (eye centres) where it defines them."""
+    keypoints = dict(inter_ocular=layout.outer_eye_corners, inter_pupil=layout.eye_centres)
+    return dict(keypoints={k: v for k, v in keypoints.items() if v is not None},
+                norms=layout.metric_norms, thr=layout.metric_thr)
 
 
 # Paper-standard normalisations and thresholds per MMPose ``dataset_name``.
-DATASET_PRESETS: Dict[str, dict] = {
-    '300w': dict(keypoints=_eye_normalisations('300w'), norms=('inter_ocular', 'inter_pupil'),
-                 thr=0.08),
-    'wflw': dict(keypoints=_eye_normalisations('wflw'), norms=('inter_ocular', ), thr=0.10),
-    'cofw': dict(keypoints=_eye_normalisations('cofw'), norms=('inter_ocular', 'inter_pupil'),
-                 thr=0.10),
-    'aflw': dict(keypoints=_eye_normalisations('aflw'), norms=('bbox', 'bbox_diag'), thr=0.07),
-}
+DATASET_PRESETS: Dict[str, dict] = {name: _preset(layout) for name, layout in FACE_LAYOUTS.items()}
 
 NormSpec = Union[str, dict]
 

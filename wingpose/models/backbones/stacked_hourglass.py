@@ -37,7 +37,7 @@ import torch.nn.functional as F
 from mmpose.models.backbones.base_backbone import BaseBackbone
 from torch import Tensor, nn
 
-from wingpose.datasets.layouts import Edge, star_edges
+from wingpose.structures import Edge, star_edges
 from wingpose.registry import MODELS
 from ..necks.coord_conv import CoordConv2d
 
@@ -217,7 +217,7 @@ class STARHourglassNet(StackedHourglassNet):
         num_keypoints (int): K.
         edges (str | Sequence, optional): ``(closed, landmark indices)`` per edge (the
             official ``edge_info``), a layout name of
-            :data:`wingpose.datasets.layouts.STAR_EDGES`, or None for the layout with
+            :data:`wingpose.structures.STAR_EDGES`, or None for the layout with
             ``num_keypoints`` landmarks. Default: None.
         **kwargs: ``num_stacks``, ``depth``, ``channels`` of :class:`StackedHourglassNet`.
     """

@@ -11,20 +11,19 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from wingpose.datasets.layouts import EYE_CENTRES, NUM_KEYPOINTS, EyeGroups
+from wingpose.structures import EyeGroups, face_layout
 
 # The eye-centre groups by number of landmarks (68, 98, 29, 19)
-EYE_GROUPS = {NUM_KEYPOINTS[layout]: groups for layout, groups in EYE_CENTRES.items()}
-
-
 def eye_groups_for(num_keypoints: int, eye_groups: Optional[EyeGroups] = None) -> EyeGroups:
-    """The eye groups given, or the preset for ``num_keypoints``."""
+    """The eye groups given, or the eye centres of the layout with ``num_keypoints``
+    (:func:`wingpose.structures.face_layout`)."""
     if eye_groups is not None:
         return eye_groups
-    if num_keypoints not in EYE_GROUPS:
-        raise ValueError(f'no eye-centre preset for {num_keypoints} keypoints (presets: '
-                         f'{sorted(EYE_GROUPS)}); set eye_groups=((...), (...))')
-    return EYE_GROUPS[num_keypoints]
+    try:
+        return face_layout(num_keypoints=num_keypoints).eye_centres
+    except ValueError as error:
+        raise ValueError(f'no eye-centre preset: {error}; set eye_groups=((...), (...))') \
+            from None
 
 
 def alignment_from_landmarks(keypoints: Tensor, eye_groups: EyeGroups, out_size: int,
