@@ -9,9 +9,9 @@ from mmpose.structures import PoseDataSample
 from wingpose.models.backbones import AWingHourglassNet, STARHourglassNet
 from wingpose.models.backbones.stacked_hourglass import edge_incidence
 from wingpose.models.heads import StackedHeatmapHead
-from wingpose.structures import STAR_EDGES
 from wingpose.models.losses import AdaptiveWingLoss, STARLoss
 from wingpose.models.necks import CoordConv2d
+from wingpose.structures import STAR_EDGES
 
 # Parameters of the official networks, counted with sum(p.numel() for p in net.parameters())
 # on ZhenglinZhou/STAR `StackedHGNetV1(use_AAM=True, add_coord=True)` and
