@@ -4,6 +4,7 @@ hourglass study); every method of every study resolves and builds."""
 import os
 import os.path as osp
 import re
+import sys
 
 import pytest
 
@@ -14,7 +15,13 @@ QUICK_STUDIES = ('lr_sweep', 'loss', 'architecture', 'heatmap_hourglass')
 
 
 def load_reproduce():
-    return load_tool('tools/reproduce.py')
+    """tools/reproduce.py, the names of its package's parts (tools/reproduction) on it too."""
+    reproduce = load_tool('tools/reproduce.py')
+    for part in ('studies', 'runner', 'statistics', 'report'):
+        for name, value in vars(sys.modules[f'reproduction.{part}']).items():
+            if not name.startswith('_') and not hasattr(reproduce, name):
+                setattr(reproduce, name, value)
+    return reproduce
 
 
 def quick_run_counts():
