@@ -7,7 +7,7 @@ from mmpose.utils.typing import ConfigType, OptConfigType, OptSampleList
 from torch import Tensor
 
 from wingpose.registry import MODELS
-from .star_heatmap_head import star_coordinates
+from ..utils import star_coordinates
 
 
 @MODELS.register_module()
