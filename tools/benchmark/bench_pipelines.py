@@ -23,7 +23,6 @@ for _variable in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'):
 
 import argparse  # noqa: E402
 import copy  # noqa: E402
-import glob  # noqa: E402
 import os.path as osp  # noqa: E402
 import random  # noqa: E402
 import sys  # noqa: E402
@@ -40,7 +39,7 @@ from mmengine.registry import init_default_scope  # noqa: E402
 import wingpose  # noqa: E402,F401  (registries)
 from wingpose.datasets.converters import face_record, write_coco  # noqa: E402
 from wingpose.datasets.converters.coco import landmark_box  # noqa: E402
-from wingpose.datasets.converters.w300 import read_pts  # noqa: E402
+from wingpose.datasets.converters.w300 import labelled_photos  # noqa: E402
 from wingpose.structures import STAR_EDGES, resample_landmarks  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -56,16 +55,7 @@ def write_faces(images: str, out: str, count: int, width: int) -> list:
     """``count`` JPEGs of the photos in ``images`` (those with a 68-point ``.pts``) resized to
     ``width``, alternately mirrored, in ``out/images``; the WFLW-layout COCO file
     ``out/annotations/faces.json``. Returns (file name, 98 points, centre, scale) per face."""
-    photos = []
-    for pts in sorted(glob.glob(osp.join(images, '*.pts'))):
-        stem = osp.splitext(pts)[0]
-        image = next((stem + e for e in ('.jpg', '.png', '.ppm') if osp.isfile(stem + e)), None)
-        try:
-            points = read_pts(pts)
-        except ValueError:
-            continue  # not a 68-point face
-        if image:
-            photos.append((cv2.imread(image), points))
+    photos = [(cv2.imread(image), points) for image, points in labelled_photos(images)]
     if not photos:
         sys.exit(f'error: --images: no 68-point .pts file with its photo in {images}')
     os.makedirs(osp.join(out, 'images'), exist_ok=True)

@@ -53,6 +53,18 @@ def _image_for(pts_path: str) -> str:
                           f'{",".join(IMAGE_EXTENSIONS)}}})')
 
 
+def labelled_photos(folder: str) -> List[Tuple[str, np.ndarray]]:
+    """(image path, 68 landmarks) of every photo in ``folder`` with a 68-point ``.pts`` file
+    beside it (files of other point counts, and ``.pts`` without a photo, are passed over)."""
+    photos = []
+    for pts in sorted(glob.glob(osp.join(folder, '*.pts'))):
+        try:
+            photos.append((_image_for(pts), read_pts(pts)))
+        except ConversionError:
+            continue
+    return photos
+
+
 def split_files(root: str, split: str) -> List[Tuple[str, tuple]]:
     """``(pts_path, subsets)`` of a split, sorted by folder then name."""
     files = []
