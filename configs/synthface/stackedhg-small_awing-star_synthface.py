@@ -4,13 +4,14 @@
 # 256 / 64, batch 16, the CPU schedule (Adam 1e-3, linear decay, no EMA). Kept from STAR's
 # recipe: the losses and their weights (STAR x1, AWing + map x10 on points and on edges, the
 # stack weights 2^s / 2^(n-1): 0.5 and 1), the targets (sigma 1.5 of the input drawn at the
-# input and downsampled; edge maps), soft-argmax decoding, no flip test.
+# input and downsampled, landmarks outside the crop moved onto its border; edge maps), STAR's
+# [-1, 1] frame and crop centre (AlignCornersTopdownAffine), soft-argmax decoding, no flip test.
 _base_ = [
     '../_base_/data/synthface68.py', '../_base_/models/stackedhg_star.py',
     '../_base_/schedules/synthface_cpu.py'
 ]
 codec = dict(type='SoftArgmaxHeatmap', input_size=(128, 128), heatmap_size=(32, 32), sigma=1.5,
-             render_at_input=True)
+             render_at_input=True, align_corners=False, clip_to_input=True)
 model = dict(
     backbone=dict(num_keypoints=68, num_stacks=2, depth=3, channels=64),
     head=dict(out_channels=68, num_boundaries=9, stack_weights=(0.5, 1.), decoder=codec))
@@ -19,7 +20,7 @@ train_pipeline = [
     dict(type='GetBBoxCenterScale'),
     dict(type='RandomFlip', direction='horizontal', prob=0.5),
     dict(type='RandomNormalBBoxTransform', shift_sigma=0.05, scale_sigma=0.1, rotate_sigma=18.),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='AlignCornersTopdownAffine', input_size=codec['input_size']),
     dict(type='RandomOcclusion', prob=0.4),
     dict(type='RandomBlur', prob=0.3, max_ratio=0.05, kind='box'),
     dict(type='RandomGamma', prob=0.2),
@@ -33,7 +34,7 @@ train_pipeline = [
 val_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale'),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='AlignCornersTopdownAffine', input_size=codec['input_size']),
     dict(type='PackPoseInputs')
 ]
 train_dataloader = dict(batch_size=16, dataset=dict(pipeline=train_pipeline))

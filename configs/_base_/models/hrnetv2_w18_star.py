@@ -2,11 +2,13 @@
 # that are instance-normalised distributions gated by sigmoid point maps, the point maps
 # trained by AWing with the weighted loss map (x10); soft-argmax decoding. The
 # SoftArgmaxHeatmap codec encodes the heatmaps and the coordinate labels STAR needs, with
-# STAR's targets (sigma 1.5 drawn at 256, downsampled to 64: about 0.375 heatmap pixels).
+# STAR's targets (sigma 1.5 drawn at 256, downsampled to 64: about 0.375 heatmap pixels), in
+# STAR's [-1, 1] frame, where a Gaussian drawn at the input and downsampled peaks where its
+# label points (align_corners=False). The crop stays MMPose's.
 _base_ = ['./hrnetv2_w18_awing.py']
 
 codec = dict(type='SoftArgmaxHeatmap', input_size=(256, 256), heatmap_size=(64, 64), sigma=1.5,
-             render_at_input=True)
+             render_at_input=True, align_corners=False)
 model = dict(head=dict(
     type='STARHeatmapHead',
     loss=dict(type='AdaptiveWingLoss', use_weight_map=True, loss_weight=10.),
