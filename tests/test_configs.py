@@ -55,8 +55,8 @@ def test_config_builds(path, tmp_path):
         assert sample['inputs'].shape[0] == 3
         assert sample['data_samples'].gt_instances.keypoints.shape == (1, num_keypoints, 2)
     head = model.head
-    predicted = next(getattr(head, name) for name in ('num_landmarks', 'num_joints',
-                                                       'out_channels') if hasattr(head, name))
+    predicted = next(getattr(head, name) for name in ('num_keypoints', 'num_joints', 'out_channels')
+                     if hasattr(head, name))
     assert predicted == num_keypoints
     metric = METRICS.build(cfg.val_evaluator)
     metric.dataset_meta = dataset.metainfo

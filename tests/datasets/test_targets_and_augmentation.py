@@ -39,8 +39,8 @@ def test_star_point_targets_are_drawn_at_the_input_and_downsampled():
 @pytest.mark.parametrize('input_size, heatmap_size, sigma', [
     ((256, 256), (64, 64), 1.5), ((128, 128), (32, 32), 1.5), ((256, 192), (64, 48), 2.),
     ((64, 64), (16, 16), 1.)])
-def test_star_point_targets_equal_drawing_at_the_input_and_downsampling(input_size, heatmap_size,
-                                                                         sigma):
+def test_star_point_targets_equal_drawing_at_the_input_and_downsampling(
+        input_size, heatmap_size, sigma):
     """The targets are computed where they are non-zero; drawing MMPose's Gaussians at the
     input and downsampling them bilinearly gives the same maps and weights."""
     import torch
@@ -132,8 +132,8 @@ def test_boundary_curve_is_the_interpolating_spline():
     assert np.allclose(boundary_curve(np.array([[3., 4.], [3., 4.]])), [[3., 4.]])
 
 
-@pytest.mark.parametrize('size, sigma, cutoff', [((64, 64), 1., 3.), ((64, 48), 1.5, 2.),
-                                                  ((32, 40), 0.7, 3.5)])
+@pytest.mark.parametrize('size, sigma, cutoff', [
+    ((64, 64), 1., 3.), ((64, 48), 1.5, 2.), ((32, 40), 0.7, 3.5)])
 def test_boundary_maps_equal_the_distance_from_every_pixel_to_every_segment(size, sigma, cutoff):
     """The maps are computed in each segment's window; the distance from every pixel to every
     segment of every curve gives the same maps, bit for bit: curves of all layouts inside,

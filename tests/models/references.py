@@ -41,7 +41,6 @@ def star_loss_reference(heatmaps: Tensor, target: Tensor, eigenvalue_weight: flo
     return ((dist / (evalues + eps).sqrt()).sum(-1) + restriction).mean()
 
 
-
 def adaptive_wing(pred: Tensor, target: Tensor, alpha: float = 2.1, omega: float = 14.,
                   epsilon: float = 1., theta: float = 0.5) -> Tensor:
     """Element-wise Adaptive Wing loss of heatmap ``pred`` against ``target`` in [0, 1], the

@@ -158,7 +158,6 @@ def recipes_markdown(recipes: Dict[str, dict]) -> str:
     return '\n'.join(lines)
 
 
-
 DOCS = osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'docs',
                 'recipes.md')
 

@@ -5,9 +5,9 @@
 
 Prints median times and ratios measured in the same run: wingpose STAR vs a plain STAR that
 builds the covariance on full grids and calls ``torch.linalg.eigh`` on the CPU (the official
-code's approach, ``tests/models/references.py``), and vs the official ``STARLoss_v2`` itself when ``--official-star`` names a
-checkout of ZhenglinZhou/STAR; AWing with the weighted loss map vs MMPose's AWing without it;
-Wing vs MMPose's Wing.
+code's approach, ``tests/models/references.py``), and vs the official ``STARLoss_v2`` itself
+when ``--official-star`` names a checkout of ZhenglinZhou/STAR; AWing with the weighted loss
+map vs MMPose's AWing without it; Wing vs MMPose's Wing.
 """
 import argparse
 import importlib.util

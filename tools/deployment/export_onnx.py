@@ -7,9 +7,10 @@ The graph (``wingpose.apis.deployment.LandmarkGraph``) takes crops (N, 3, H, W) 
 pipeline makes them (BGR, 0-255) and returns landmarks (N, K, 2) in crop pixels: the data
 preprocessor, the network (the two-stage model with its alignment and resampling), the
 config's flip test and the decoding. The checkpoint must hold exactly the config's
-model's tensors; ``--random-weights`` exports the untrained network instead. ``tools/demo.py --backend onnxruntime`` runs it. The ONNX
-output is compared with PyTorch's with onnxruntime on random crops; the maximum absolute
-difference (pixels) is printed and the command fails above ``--tolerance``.
+model's tensors; ``--random-weights`` exports the untrained network instead.
+``tools/demo.py --backend onnxruntime`` runs it. The ONNX output is compared with PyTorch's
+with onnxruntime on random crops; the maximum absolute difference (pixels) is printed and the
+command fails above ``--tolerance``.
 """
 import argparse
 import sys

@@ -6,6 +6,7 @@ import numpy as np
 
 from .studies import CNN7, LOSSES, RATE_LADDER, TWO_STAGE, Method, sweep_method, sweep_name
 
+
 def rate_scores(sweep: Dict[str, List[dict]], loss: str) -> Dict[float, float]:
     """The swept rates of ``loss`` and their validation NME io (mean over their runs)."""
     return {rate: np.mean([r['metrics']['NME_inter_ocular'] for r in sweep[sweep_name(loss, rate)]])

@@ -34,16 +34,24 @@ class Method(NamedTuple):
     config: str
     options: Tuple[str, ...] = ()
     tag: str = ''
+
+
 class Study(NamedTuple):
     question: str
     methods: List[Method]
     options: List[str]  # --cfg-options of every run
     num_seeds: Optional[int] = None  # the first seeds only (CPU budget); None: every seed
+
+
 # the synthetic configs' CNN7 is half as wide in its first blocks (CPU budget): every table says so
 CNN7 = 'CNN7 (half width)'
 TWO_STAGE = 'CNN6 -> CNN7 (half width)'
+
+
 def cnn6(loss: str) -> str:
     return SYNTH + f'cnn6_{loss}_synthface.py'
+
+
 LOSSES = (('L2', 'l2'), ('L1', 'l1'), ('smooth L1', 'smoothl1'), ('Wing', 'wing'),
           ('RWing', 'rwing'))
 # The loss study trains each loss at its own rate, chosen on a validation split of the
@@ -59,12 +67,18 @@ ON_VALIDATION = ('train_dataloader.dataset.ann_file=annotations/synthface_68_fit
                  'test_dataloader.dataset.ann_file=annotations/synthface_68_val.json')
 # marks the option that becomes the loss's rate chosen by the sweep
 BEST_RATE = 'optim_wrapper.optimizer.lr={best_lr}'
+
+
 def sweep_name(loss: str, rate: float) -> str:
     return f'{loss}, lr {rate:g}'
+
+
 def sweep_method(loss: str, rate: float) -> Method:
     """The sweep's run of ``loss`` (its name in LOSSES) at ``rate``, on the validation split."""
     return Method(sweep_name(loss, rate), cnn6(dict(LOSSES)[loss]),
                   (f'optim_wrapper.optimizer.lr={rate:g}', *ON_VALIDATION), f'fit-lr{rate:g}')
+
+
 SWEEP_METHODS = [sweep_method(loss, rate) for loss, _ in LOSSES for rate in SWEEP_RATES]
 WING_W5 = ('model.head.loss.omega=5.', 'model.head.loss.epsilon=1.')
 WING_W20 = ('model.head.loss.omega=20.', 'model.head.loss.epsilon=4.')
@@ -142,16 +156,22 @@ STUDIES = OrderedDict(
 # what a plain run studies; the reduced-HRNet heatmap studies and the investigations run when
 # named
 DEFAULT_STUDIES = ['lr_sweep', 'loss', 'pdb', 'architecture', 'heatmap_hourglass']
+
+
 def data_options(config: str, data_root: str) -> List[str]:
     from mmengine.config import Config
 
     from wingpose.datasets import data_root_options
     return data_root_options(Config.fromfile(osp.join(ROOT, config)), data_root)
+
+
 def quick_options() -> List[str]:
     return ['train_cfg.max_epochs=1', 'train_cfg.val_interval=1', 'train_dataloader.batch_size=4',
             'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
             'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=False',
             'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False']
+
+
 def max_epochs(config: str, options: List[str]) -> int:
     """The training length of a run: the last ``train_cfg.max_epochs`` option, else the config's."""
     given = [o for o in options if o.startswith('train_cfg.max_epochs=')]
@@ -159,6 +179,8 @@ def max_epochs(config: str, options: List[str]) -> int:
         return int(given[-1].split('=')[1])
     from mmengine.config import Config
     return Config.fromfile(osp.join(ROOT, config)).train_cfg.max_epochs
+
+
 def study_methods(study: str, quick: bool) -> List[Method]:
     """The methods a run of ``study`` trains (--quick sweeps fewer rates)."""
     methods = STUDIES[study].methods
@@ -167,6 +189,8 @@ def study_methods(study: str, quick: bool) -> List[Method]:
                    if any(m.name == sweep_name(loss, rate) for loss, _ in LOSSES
                           for rate in QUICK_SWEEP_RATES)]
     return methods
+
+
 def config_rate(config: str) -> float:
     from mmengine.config import Config
     return Config.fromfile(osp.join(ROOT, config)).optim_wrapper.optimizer.lr

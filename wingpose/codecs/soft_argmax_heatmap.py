@@ -125,4 +125,3 @@ class SoftArgmaxHeatmap(MSRAHeatmap):
         else:
             keypoints = denormalize_coordinates(mean, self.input_size, False)
         return keypoints[None].astype(np.float32), encoded.reshape(len(encoded), -1).max(1)[None]
-

@@ -40,4 +40,3 @@ def benchmark_table(metrics: Dict[str, float], prefix: Optional[str] = None) -> 
         cells = [f'{values[c]:.2f}' if c in values else '' for c in columns]
         lines.append(f'| {subset} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
-

@@ -17,7 +17,7 @@ SPLITS = {
 }
 
 
-def read_pts(path: str, num_points: int = 68) -> np.ndarray:
+def read_pts(path: str, num_keypoints: int = 68) -> np.ndarray:
     """The (n, 2) points of a ``.pts`` file, converted to 0-based coordinates."""
     with open(path) as f:
         lines = [line.strip() for line in f]
@@ -28,8 +28,8 @@ def read_pts(path: str, num_points: int = 68) -> np.ndarray:
     header = dict(line.split(':', 1) for line in lines[:start] if ':' in line)
     declared = int(header.get('n_points', -1))
     body = lines[start + 1:end]
-    if declared != num_points or len(body) != num_points:
-        raise ConversionError(f'{path}: expected {num_points} points, header says {declared} '
+    if declared != num_keypoints or len(body) != num_keypoints:
+        raise ConversionError(f'{path}: expected {num_keypoints} points, header says {declared} '
                               f'and the block holds {len(body)}')
     points = []
     for number, line in enumerate(body, start=start + 2):

@@ -77,8 +77,11 @@ class AlignCornersTopdownAffine(TopdownAffine):
         center, scale = results['bbox_center'][0], results['bbox_scale'][0]
         rotation = results['bbox_rotation'][0] if 'bbox_rotation' in results else 0.
         matrix = align_corners_crop_matrix(center, scale, rotation, (w, h))
-        warp = lambda img: cv2.warpPerspective(  # noqa: E731
-            contiguous_image(img), matrix, (int(w), int(h)), flags=cv2.INTER_LINEAR)
+
+        def warp(img: np.ndarray) -> np.ndarray:
+            return cv2.warpPerspective(contiguous_image(img), matrix, (int(w), int(h)),
+                                       flags=cv2.INTER_LINEAR)
+
         results['img'] = [warp(img) for img in results['img']] if isinstance(
             results['img'], list) else warp(results['img'])
         if results.get('keypoints') is not None:

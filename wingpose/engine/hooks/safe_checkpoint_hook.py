@@ -100,4 +100,3 @@ class SafeCheckpointHook(CheckpointHook):
         # the old best goes once both are written
         with self._removals_deferred():
             super()._save_best_checkpoint(runner, metrics)
-

@@ -34,9 +34,9 @@ class FaceAlignmentMetric(BaseMetric):
     working when they swap in this metric.
 
     Args:
-        norms (str | dict | list | tuple, optional): Normalisations, each a name (``'inter_ocular'``,
-            ``'inter_pupil'`` from the dataset preset; ``'bbox'`` = sqrt(w*h), ``'bbox_diag'``
-            = sqrt(w^2+h^2), ``'bbox_max'`` = max(w, h)) or an explicit
+        norms (str | dict | list | tuple, optional): Normalisations, each a name
+            (``'inter_ocular'``, ``'inter_pupil'`` from the dataset preset; ``'bbox'`` =
+            sqrt(w*h), ``'bbox_diag'`` = sqrt(w^2+h^2), ``'bbox_max'`` = max(w, h)) or an explicit
             ``dict(name=..., indices=(i, j))`` / ``dict(name=..., groups=([...], [...]))``.
             None takes the preset of ``dataset_meta['dataset_name']``
             (300w, wflw, cofw, aflw). Default: None.

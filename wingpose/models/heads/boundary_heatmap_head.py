@@ -28,7 +28,7 @@ class BoundaryHeatmapHead(HeatmapHead):
     def __init__(self, in_channels, out_channels: int, *args, num_boundaries: int = 0,
                  **kwargs):
         super().__init__(in_channels, out_channels + num_boundaries, *args, **kwargs)
-        self.num_landmarks = out_channels
+        self.num_keypoints = out_channels
         self.num_boundaries = num_boundaries
 
     def forward_all(self, feats: Tuple[Tensor]) -> Tensor:
@@ -37,15 +37,15 @@ class BoundaryHeatmapHead(HeatmapHead):
 
     def forward(self, feats: Tuple[Tensor]) -> Tensor:
         """Landmark heatmaps, (N, K, H, W)."""
-        return self.forward_all(feats)[:, :self.num_landmarks]
+        return self.forward_all(feats)[:, :self.num_keypoints]
 
     def _targets(self, batch_data_samples: OptSampleList) -> Tuple[Tensor, Tensor]:
         heatmaps = torch.stack([d.gt_fields.heatmaps for d in batch_data_samples])
         weights = torch.cat([d.gt_instance_labels.keypoint_weights for d in batch_data_samples])
-        expected = self.num_landmarks + self.num_boundaries
+        expected = self.num_keypoints + self.num_boundaries
         if heatmaps.shape[1] != expected or weights.shape[1] != expected:
             raise ValueError(
-                f'{type(self).__name__} expects {self.num_landmarks} landmark + '
+                f'{type(self).__name__} expects {self.num_keypoints} landmark + '
                 f'{self.num_boundaries} boundary target heatmaps and weights, got '
                 f'{heatmaps.shape[1]} heatmaps and {weights.shape[1]} weights (add or remove '
                 'GenerateBoundaryHeatmaps in the pipeline, or set num_boundaries)')

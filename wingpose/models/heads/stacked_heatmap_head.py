@@ -19,9 +19,11 @@ class StackedHeatmapHead(HeatmapHead):
     ``cat(H, P, E)``) has K gated heatmaps ``H`` first, trained by ``star_loss`` on the
     coordinates and/or by ``heatmap_loss`` against the landmark targets, then the maps trained
     against the targets; ``'awing'`` (``AWingHourglassNet``, ``cat(P, E)``) has only the maps
-    trained against the targets, the first K being the heatmaps. The targets are the K landmark heatmaps (the codec) followed by
-    ``num_boundaries`` boundary or edge maps (``GenerateBoundaryHeatmaps`` or
-    ``GenerateEdgeMaps``). Stack ``s`` weighs ``stack_weights[s]``; per stack::
+    trained against the targets, the first K being the heatmaps. The targets are the K landmark
+    heatmaps (the codec) followed by ``num_boundaries`` maps: AWing's boundary maps
+    (``GenerateBoundaryHeatmaps``) or STAR's edge maps (``GenerateEdgeMaps``), one name for
+    both as they take the same place in the targets and the outputs. Stack ``s`` weighs
+    ``stack_weights[s]``; per stack::
 
         loss_kpt_s      = w_s * loss(landmark maps, landmark targets)
         loss_boundary_s = w_s * boundary_loss(boundary maps, boundary targets)

@@ -46,7 +46,7 @@ class STARHeatmapHead(BoundaryHeatmapHead):
                              f'{type(self.final_layer).__name__}): its distribution layer '
                              'has the same input')
         self.distribution_layer = nn.Conv2d(
-            self.final_layer.in_channels, self.num_landmarks, self.final_layer.kernel_size,
+            self.final_layer.in_channels, self.num_keypoints, self.final_layer.kernel_size,
             padding=self.final_layer.padding)
         self.star_loss = MODELS.build(star_loss)
 
@@ -64,7 +64,7 @@ class STARHeatmapHead(BoundaryHeatmapHead):
     def forward(self, feats: Tuple[Tensor]) -> Tensor:
         """Landmark heatmaps ``D P``, (N, K, H, W): what STAR constrains and decoding reads."""
         points, distributions = self.forward_maps(feats)
-        return distributions * points[:, :self.num_landmarks]
+        return distributions * points[:, :self.num_keypoints]
 
     def loss(self, feats: Tuple[Tensor], batch_data_samples: OptSampleList,
              train_cfg: ConfigType = {}) -> dict:
@@ -72,7 +72,7 @@ class STARHeatmapHead(BoundaryHeatmapHead):
         gt_heatmaps, weights = self._targets(batch_data_samples)
         points, distributions = self.forward_maps(feats)
         coords = star_coordinates(batch_data_samples, type(self).__name__)
-        k = self.num_landmarks
+        k = self.num_keypoints
         return dict(loss_kpt=self.loss_module(points, gt_heatmaps, weights),
                     loss_star=self.star_loss(distributions * points[:, :k], coords,
                                              weights[:, :k]))

@@ -13,7 +13,7 @@ from torch import Tensor
 
 from wingpose.structures import EyeGroups, face_layout
 
-# The eye-centre groups by number of landmarks (68, 98, 29, 19)
+
 def eye_groups_for(num_keypoints: int, eye_groups: Optional[EyeGroups] = None) -> EyeGroups:
     """The eye groups given, or the eye centres of the layout with ``num_keypoints``
     (:func:`wingpose.structures.face_layout`)."""
