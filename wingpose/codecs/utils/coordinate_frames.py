@@ -10,9 +10,20 @@ MMPose's convention). The [-1, 1] frame is PyTorch's (``grid_sample``, ``interpo
   ``u = (2 p + 1) / size - 1``; STAR's labels and its ``denorm_points`` are this frame of the
   input (``lib/dataset/alignmentDataset.py``, ``evaluate.py``).
 """
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
+import torch
+from torch import Tensor
+
+
+def heatmap_grid(size: int, dtype: Optional[torch.dtype] = None,
+                 device: Optional[torch.device] = None) -> Tensor:
+    """The [-1, 1] coordinates of the ``size`` pixel centres of a heatmap axis
+    (``align_corners=True``): ``arange(size) / (size - 1) * 2 - 1``, soft-argmax's grid."""
+    if size < 2:
+        raise ValueError(f'a heatmap axis needs at least 2 pixels to span [-1, 1], got {size}')
+    return torch.linspace(-1, 1, size, dtype=dtype, device=device)
 
 
 def normalize_coordinates(points: np.ndarray, size: Sequence[float],

@@ -8,6 +8,8 @@ from typing import NamedTuple, Tuple
 import torch
 from torch import Tensor
 
+from .coordinate_frames import heatmap_grid
+
 
 class HeatmapDistribution(NamedTuple):
     """Mean and covariance of heatmaps read as 2-D distributions, in the [-1, 1] frame.
@@ -53,8 +55,8 @@ class _HeatmapSums(torch.autograd.Function):
 def heatmap_distribution(heatmaps: Tensor, eps: float = 1e-5) -> HeatmapDistribution:
     """Soft-argmax mean and unbiased weighted covariance of heatmaps (STAR's statistics).
 
-    With ``P = H / max(sum H, 1e-6)`` and pixel centres ``p`` on a grid mapped to [-1, 1]
-    (``arange(n) / (n - 1) * 2 - 1``):
+    With ``P = H / max(sum H, 1e-6)`` and pixel centres ``p`` on the [-1, 1] grid
+    (:func:`~wingpose.codecs.utils.coordinate_frames.heatmap_grid`):
 
     .. math::
         \\mu = \\sum P p, \\qquad
@@ -71,8 +73,8 @@ def heatmap_distribution(heatmaps: Tensor, eps: float = 1e-5) -> HeatmapDistribu
     if h < 2 or w < 2:
         raise ValueError(f'heatmaps must be at least 2x2 to define the [-1, 1] grid, got '
                          f'shape {tuple(heatmaps.shape)}')
-    xs = torch.linspace(-1, 1, w, dtype=heatmaps.dtype, device=heatmaps.device)
-    ys = torch.linspace(-1, 1, h, dtype=heatmaps.dtype, device=heatmaps.device)
+    xs = heatmap_grid(w, heatmaps.dtype, heatmaps.device)
+    ys = heatmap_grid(h, heatmaps.dtype, heatmaps.device)
     col, row, sum_xy, sum_sq = _HeatmapSums.apply(heatmaps, xs, ys)
     mass = col.sum(dim=-1)
     total = mass.clamp(min=1e-6)

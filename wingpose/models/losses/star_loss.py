@@ -103,7 +103,8 @@ class STARLoss(nn.Module):
         Args:
             heatmaps (Tensor): Predicted heatmaps (N, K, H, W), non-negative activations.
             target (Tensor): Ground-truth coordinates (N, K, 2) as (x, y) in the heatmap frame
-                mapped to [-1, 1]: pixel column ``j`` is ``j / (W - 1) * 2 - 1``.
+                mapped to [-1, 1]: pixel column ``j`` is ``j / (W - 1) * 2 - 1``
+                (:func:`~wingpose.codecs.utils.heatmap_grid`).
             target_weight (Tensor, optional): Keypoint weights (N, K) or (N, K, 1).
         """
         if heatmaps.dim() != 4:

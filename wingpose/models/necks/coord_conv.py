@@ -5,19 +5,20 @@ import torch
 from mmengine.model import BaseModule
 from torch import Tensor, nn
 
+from wingpose.codecs.utils import heatmap_grid
 from wingpose.registry import MODELS
 
 
 def coordinate_channels(x: Tensor, with_r: bool = False) -> Tensor:
-    """Channels x, y in [-1, 1] (and r = sqrt(x^2 + y^2) / sqrt(2), in [0, 1]) of ``x``'s
-    spatial grid; r is scaled by its maximum as in the AWing and STAR code (``AddCoordsTh``).
+    """Channels x, y in [-1, 1] of ``x``'s pixel centres (soft-argmax's frame,
+    :func:`~wingpose.codecs.utils.heatmap_grid`) and r = sqrt(x^2 + y^2) / sqrt(2) in [0, 1];
+    r is scaled by its maximum as in the AWing and STAR code (``AddCoordsTh``).
 
     Returns (N, 2, H, W), or (N, 3, H, W) with ``with_r``.
     """
     n, _, h, w = x.shape
-    grid = dict(dtype=x.dtype, device=x.device)
-    ys = torch.linspace(-1, 1, h, **grid).view(1, 1, h, 1).expand(n, 1, h, w)
-    xs = torch.linspace(-1, 1, w, **grid).view(1, 1, 1, w).expand(n, 1, h, w)
+    ys = heatmap_grid(h, x.dtype, x.device).view(1, 1, h, 1).expand(n, 1, h, w)
+    xs = heatmap_grid(w, x.dtype, x.device).view(1, 1, 1, w).expand(n, 1, h, w)
     channels = [xs, ys] + ([torch.sqrt((xs.square() + ys.square()) / 2)] if with_r else [])
     return torch.cat(channels, dim=1)
 
