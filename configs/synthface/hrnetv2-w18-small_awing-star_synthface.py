@@ -1,11 +1,11 @@
 # Heatmap study: the official STAR recipe (STARHeatmapHead): AWing + map (x10) on sigmoid point
 # maps, STAR (x1) on the distributions they gate, soft-argmax decoding.
-_base_ = ['./hrnetv2-w18-small_awing_synthface.py']
+_base_ = ['./hrnetv2-w18-small_awing_synthface.py', '../_base_/models/star_losses.py']
 codec = dict(type='SoftArgmaxHeatmap', input_size=(128, 128), heatmap_size=(32, 32), sigma=1.)
 model = dict(head=dict(
     type='STARHeatmapHead',
-    loss=dict(type='AdaptiveWingLoss', use_weight_map=True, loss_weight=10.),
-    star_loss=dict(type='STARLoss', eigenvalue_weight=1., dist='smooth_l1', loss_weight=1.),
+    loss=_base_.star_point_loss,
+    star_loss=_base_.star_loss,
     decoder=codec))
 train_pipeline = [
     dict(type='LoadImage'),

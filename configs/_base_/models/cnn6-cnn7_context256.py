@@ -9,21 +9,8 @@ _base_ = ['./cnn6-cnn7.py']
 codec = dict(type='RegressionLabel', input_size=(256, 256))
 model = dict(head=dict(decoder=codec))
 
-train_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(type='RandomBBoxTransform', shift_factor=0.05, shift_prob=1., scale_factor=(0.9, 1.1),
-         rotate_factor=30., rotate_prob=1.),
-    dict(type='PhotometricDistortion', brightness_delta=32, contrast_range=(0.7, 1.3),
-         saturation_range=(0.7, 1.3), hue_delta=9),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs')
-]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='PackPoseInputs')
-]
+# cnn6.py's pipelines at this input size
+train_pipeline, val_pipeline = [[
+    dict(step, input_size=codec['input_size']) if step.type == 'TopdownAffine' else
+    dict(step, encoder=codec) if step.type == 'GenerateTarget' else step
+    for step in pipeline] for pipeline in (_base_.train_pipeline, _base_.val_pipeline)]

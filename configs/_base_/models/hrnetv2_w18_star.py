@@ -5,14 +5,14 @@
 # STAR's targets (sigma 1.5 drawn at 256, downsampled to 64: about 0.375 heatmap pixels), in
 # STAR's [-1, 1] frame, where a Gaussian drawn at the input and downsampled peaks where its
 # label points (align_corners=False). The crop stays MMPose's.
-_base_ = ['./hrnetv2_w18_awing.py']
+_base_ = ['./hrnetv2_w18_awing.py', './star_losses.py']
 
 codec = dict(type='SoftArgmaxHeatmap', input_size=(256, 256), heatmap_size=(64, 64), sigma=1.5,
              render_at_input=True, align_corners=False)
 model = dict(head=dict(
     type='STARHeatmapHead',
-    loss=dict(type='AdaptiveWingLoss', use_weight_map=True, loss_weight=10.),
-    star_loss=dict(type='STARLoss', eigenvalue_weight=1., dist='smooth_l1', loss_weight=1.),
+    loss=_base_.star_point_loss,
+    star_loss=_base_.star_loss,
     decoder=codec))
 
 train_pipeline = [

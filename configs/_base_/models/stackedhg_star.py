@@ -8,6 +8,8 @@
 # edges at -1 and 1). The crop: the annotation's centre on the crop's centre pixel (127.5), side
 # scale * 200 (`GetCropMatrix`). Input (BGR - 127.5) / 127.5. Soft-argmax decoding of the last
 # stack, no flip test. docs/recipes.md lists every item and its source.
+_base_ = ['./star_losses.py']
+
 codec = dict(type='SoftArgmaxHeatmap', input_size=(256, 256), heatmap_size=(64, 64), sigma=1.5,
              render_at_input=True, align_corners=False, clip_to_input=True)
 
@@ -26,10 +28,9 @@ model = dict(
         num_boundaries=9,
         stack_weights=(0.125, 0.25, 0.5, 1.),
         layout='star',  # cat(H, P, E): gated heatmaps, point maps, edge maps
-        loss=dict(type='AdaptiveWingLoss', use_weight_map=True, loss_weight=10.),
-        boundary_loss=dict(type='AdaptiveWingLoss', use_weight_map=True, loss_weight=10.),
-        star_loss=dict(type='STARLoss', eigenvalue_weight=1., dist='smooth_l1',
-                       loss_weight=1.),
+        loss=_base_.star_point_loss,
+        boundary_loss=_base_.star_point_loss,
+        star_loss=_base_.star_loss,
         decoder=codec),
     test_cfg=dict(flip_test=False))
 
