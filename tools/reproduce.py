@@ -50,9 +50,10 @@ def parse_args():
     parser.add_argument('--readme', default=None,
                         help='Markdown file whose results block (between the markers '
                         f'{README_BEGIN!r} and {README_END!r}) gets the summary once every '
-                        'run is finished; default: README.md, none with --quick')
+                        'run is finished; default: README.md when the default studies run, '
+                        'none with --quick')
     args = parser.parse_args()
-    if args.readme is None and not args.quick:
+    if args.readme is None and not args.quick and set(DEFAULT_STUDIES) <= set(args.studies):
         args.readme = osp.join(ROOT, 'README.md')
     if args.readme is not None:
         read_readme_block(args.readme)  # fail before hours of runs, not after

@@ -313,3 +313,16 @@ def test_reproduce_refuses_a_readme_without_the_results_markers(tmp_path):
     assert result.returncode != 0
     assert f'{readme}: expected one line' in result.stderr
     assert readme.read_text() == '# no markers\n' and not (tmp_path / 'runs').exists()
+
+
+@pytest.mark.parametrize('studies, readme', [
+    ([], 'README.md'), (['heatmap_hourglass'], None),
+    (['lr_sweep', 'loss', 'pdb', 'architecture', 'heatmap_hourglass', 'heatmap'], 'README.md')])
+def test_the_readme_block_is_written_only_by_a_run_of_the_default_studies(monkeypatch, studies,
+                                                                         readme):
+    """A run of some studies writes their report, never a README block of only those."""
+    reproduce = load_reproduce()
+    monkeypatch.setattr(sys, 'argv', ['reproduce.py']
+                        + (['--studies', *studies] if studies else []))
+    args = reproduce.parse_args()
+    assert args.readme == (None if readme is None else osp.join(ROOT, readme))
