@@ -318,8 +318,8 @@ def test_reproduce_refuses_a_readme_without_the_results_markers(tmp_path):
 @pytest.mark.parametrize('studies, readme', [
     ([], 'README.md'), (['heatmap_hourglass'], None),
     (['lr_sweep', 'loss', 'pdb', 'architecture', 'heatmap_hourglass', 'heatmap'], 'README.md')])
-def test_the_readme_block_is_written_only_by_a_run_of_the_default_studies(monkeypatch, studies,
-                                                                         readme):
+def test_the_readme_block_is_written_only_by_a_run_of_the_default_studies(
+        monkeypatch, studies, readme):
     """A run of some studies writes their report, never a README block of only those."""
     reproduce = load_reproduce()
     monkeypatch.setattr(sys, 'argv', ['reproduce.py']
