@@ -61,3 +61,31 @@ def test_config_builds(path, tmp_path):
     metric = METRICS.build(cfg.val_evaluator)
     metric.dataset_meta = dataset.metainfo
     assert metric._settings()[0]
+
+
+SOFT_ARGMAX_CONFIGS = [p for p in CONFIGS
+                       if Config.fromfile(p).model.head.get('decoder', {}).get('type')
+                       == 'SoftArgmaxHeatmap']
+
+
+@pytest.mark.parametrize('path', SOFT_ARGMAX_CONFIGS, ids=lambda p: osp.relpath(p, ROOT))
+def test_soft_argmax_targets_decode_where_their_labels_point(path):
+    """Each soft-argmax config's targets and labels share one frame: decoding the targets of
+    points inside the crop returns them without a systematic shift (a label frame that
+    disagrees with where the Gaussians are drawn shifts every point by 1.5 input pixels)."""
+    from wingpose.registry import KEYPOINT_CODECS
+    codec = KEYPOINT_CODECS.build(Config.fromfile(path).model.head.decoder)
+    size = np.array(codec.input_size, dtype=np.float64)
+    points = np.random.default_rng(0).uniform(0.15, 0.85, (4, 68, 2)) * size
+    decoded = np.concatenate([codec.decode(codec.encode(p[None])['heatmaps'])[0][0]
+                              for p in points])
+    label_points = np.concatenate([codec.encode(p[None])['keypoint_labels'][0] for p in points])
+    shift = (decoded - points.reshape(-1, 2)).mean(0)
+    assert np.abs(shift).max() < 0.4 * size[0] / 128, shift
+    # the labels are the points in the decoder's frame
+    expected = points.reshape(-1, 2)
+    if codec.align_corners:
+        assert np.allclose((label_points + 1) / 2 * (np.array(codec.heatmap_size) - 1)
+                           * codec.scale_factor, expected, atol=1e-3)
+    else:
+        assert np.allclose(((label_points + 1) * size - 1) / 2, expected, atol=1e-3)
