@@ -7,8 +7,10 @@ An uninterrupted ``tools/train.py`` run of ``--config`` (CNN6 + Wing on a small 
 validated and saved every epoch, the best kept) is the reference. Each trial starts the same
 training in a fresh work dir, sends it ``SIGKILL`` at one moment and runs
 ``tools/train.py --resume`` until it finishes. The moments, drawn from ``--seed``: a random
-time within the run, or the instant a checkpoint, ``last_checkpoint`` or a best checkpoint
-is being written (the writer's temporary file appears) or has just replaced its predecessor.
+time within the run, or one of the writes of a checkpoint, ``last_checkpoint`` or a best
+checkpoint that the reference run made, killed with its temporary file written and not yet
+renamed, or just after a checkpoint replaced its predecessor. A write is killed from inside
+the training (``os.replace`` trapped), so the kill lands in it however loaded the machine.
 Each trial checks that the resume succeeds, that a best checkpoint that existed before the kill
 still loads after it, and that the final weights equal the reference's bit for bit. Prints one
 line per trial and a summary line:
@@ -17,6 +19,7 @@ line per trial and a summary line:
     uninterrupted run's weights bit for bit
 """
 import argparse
+import fnmatch
 import glob
 import os
 import os.path as osp
@@ -25,6 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import numpy as np
@@ -33,10 +37,36 @@ import torch
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
-# the moments of a kill: a random time, or a write (its temporary file) of a checkpoint,
-# of last_checkpoint or of a best checkpoint, or the moment after a checkpoint replaced
+# the moments of a kill: a random time, or a write of a checkpoint, of last_checkpoint or of a
+# best checkpoint, or the moment after a checkpoint replaced its predecessor; per write moment,
+# the files it replaces and whether the kill comes after the rename
 MOMENTS = ('random time', 'epoch checkpoint write', 'last_checkpoint write',
            'best checkpoint write', 'after a checkpoint')
+WRITES = {'epoch checkpoint write': ('epoch_*.pth', False),
+          'last_checkpoint write': ('last_checkpoint', False),
+          'best checkpoint write': ('best_*.pth', False),
+          'after a checkpoint': ('epoch_*.pth', True)}
+# runs tools/train.py with os.replace trapped: it prints the name of every file it renames
+# into place and, at the write numbered COUNT (0-based) of files matching PATTERN, kills the
+# training's process group (the DataLoader workers too) before or after the rename
+TRAP = '''
+import fnmatch, os, os.path as osp, runpy, signal, sys
+pattern, after, count = sys.argv[1], sys.argv[2] == 'after', int(sys.argv[3])
+replace, seen = os.replace, []
+def trapped(src, dst, *args, **kwargs):
+    hit = fnmatch.fnmatch(osp.basename(dst), pattern) and len(seen) == count
+    if fnmatch.fnmatch(osp.basename(dst), pattern):
+        seen.append(dst)
+    if hit and not after:
+        os.killpg(0, signal.SIGKILL)
+    replace(src, dst, *args, **kwargs)
+    print('kill_and_resume: replaced', osp.basename(dst), flush=True)
+    if hit:
+        os.killpg(0, signal.SIGKILL)
+os.replace = trapped
+sys.argv = sys.argv[4:]
+runpy.run_path(sys.argv[0], run_name='__main__')
+'''
 
 
 def options(data: str, config: str, epochs: int, workers: int) -> list:
@@ -52,46 +82,49 @@ def options(data: str, config: str, epochs: int, workers: int) -> list:
             'default_hooks.checkpoint.interval=1', 'default_hooks.logger.interval=1']
 
 
-def train(config: str, work_dir: str, opts: list, resume: bool = False) -> subprocess.Popen:
-    command = [sys.executable, 'tools/train.py', config, '--work-dir', work_dir, *opts]
-    if resume:
-        command.insert(5, '--resume')
+def train(config: str, work_dir: str, opts: list, resume: bool = False,
+          trap: tuple = ('', 'before', '-1')) -> subprocess.Popen:
+    """``tools/train.py`` in a new process group, its renames trapped (``TRAP``; by default
+    only reported)."""
+    command = [sys.executable, '-c', TRAP, *trap, 'tools/train.py', config,
+               '--work-dir', work_dir, *(['--resume'] if resume else []), *opts]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True,
                             env=dict(os.environ, PYTHONWARNINGS='ignore', OMP_NUM_THREADS='1'),
                             start_new_session=True)
 
 
-def matches(work_dir: str, moment: str) -> list:
-    """The files whose appearance marks ``moment``."""
-    patterns = {'epoch checkpoint write': '.epoch_*.tmp', 'last_checkpoint write':
-                '.last_checkpoint.*.tmp', 'best checkpoint write': '.best_*.tmp',
-                'after a checkpoint': 'epoch_*.pth'}[moment]
-    return glob.glob(osp.join(work_dir, patterns))
+def replaced_files(log: str) -> list:
+    """The names of the files a trapped training renamed into place, in order."""
+    prefix = 'kill_and_resume: replaced '
+    return [line[len(prefix):] for line in log.splitlines() if line.startswith(prefix)]
 
 
-def kill_at(process: subprocess.Popen, work_dir: str, moment: str, occurrence: int,
-            delay: float) -> tuple:
-    """Kill the training (its process group: the DataLoader workers too) at the moment;
-    returns what was hit and whether a best checkpoint had been written before."""
-    start, seen, best_written = time.time(), set(), False
+def kill_at(process: subprocess.Popen, work_dir: str, moment: str, delay: float) -> tuple:
+    """Wait for the training to be killed (by its trap, or here after ``delay`` seconds for a
+    random time); returns what was hit and whether a best checkpoint had been written before."""
+    start, best_written, output = time.time(), False, []
+    # read the training's output as it comes (a full pipe would stall it)
+    reader = threading.Thread(target=lambda: output.append(process.stdout.read()), daemon=True)
+    reader.start()
     while process.poll() is None:
         best_written = best_written or bool(glob.glob(osp.join(work_dir, 'best_*.pth')))
-        if moment == 'random time':
-            if time.time() - start >= delay:
-                break
-        else:
-            seen.update(matches(work_dir, moment))
-            if len(seen) > occurrence:
-                break
-        time.sleep(0.0005)
-    if process.poll() is not None:
+        if moment == 'random time' and time.time() - start >= delay:
+            os.killpg(process.pid, signal.SIGKILL)
+        time.sleep(0.001)
+    reader.join()
+    # a best checkpoint present after the kill was written before it
+    best_written = best_written or bool(glob.glob(osp.join(work_dir, 'best_*.pth')))
+    if process.returncode != -signal.SIGKILL:
         return 'finished before the kill', best_written
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    return f'killed at {time.time() - start:.2f} s' + (
-        '' if moment == 'random time' else f' ({sorted(seen)[-1].rsplit("/", 1)[-1]})'
-    ), best_written
+    unfinished = sorted(osp.basename(p) for p in glob.glob(osp.join(work_dir, '.*.tmp')))
+    if moment == 'random time':
+        where = ''
+    elif unfinished:  # the write killed before its rename
+        where = f' ({unfinished[-1]})'
+    else:
+        where = f' (after {replaced_files(output[0])[-1]})'
+    return f'killed at {time.time() - start:.2f} s{where}', best_written
 
 
 def loads(path: str) -> bool:
@@ -132,15 +165,20 @@ def main():
         sys.exit(f'error: the reference training failed:\n{log[-3000:]}')
     duration = time.time() - start
     expected = final_weights(reference_dir, args.epochs)
+    reference_writes = replaced_files(log)
     rng = np.random.default_rng(args.seed)
     resumed = kept = equal = 0
     for trial in range(args.kills):
         moment = args.moments[trial % len(args.moments)]
-        occurrence = int(rng.integers(args.epochs))
+        trap = ('', 'before', '-1')
+        if moment in WRITES:  # one of the reference run's writes of this kind
+            pattern, after = WRITES[moment]
+            count = sum(fnmatch.fnmatch(name, pattern) for name in reference_writes)
+            trap = (pattern, 'after' if after else 'before', str(rng.integers(count)))
         work_dir = osp.join(root, f'trial{trial:02d}')
         shutil.rmtree(work_dir, ignore_errors=True)
-        hit, best_written = kill_at(train(args.config, work_dir, opts), work_dir, moment,
-                                    occurrence, float(rng.uniform(0.3, 1.0) * duration))
+        hit, best_written = kill_at(train(args.config, work_dir, opts, trap=trap), work_dir,
+                                    moment, float(rng.uniform(0.3, 1.0) * duration))
         # a best checkpoint written before the kill: one must still load after it
         best_kept = not best_written or any(
             loads(p) for p in glob.glob(osp.join(work_dir, 'best_*.pth')))
