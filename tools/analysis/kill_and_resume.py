@@ -52,21 +52,22 @@ WRITES = {'epoch checkpoint write': ('epoch_*.pth', False),
 TRAP = '''
 import fnmatch, os, os.path as osp, runpy, signal, sys
 pattern, after, count = sys.argv[1], sys.argv[2] == 'after', int(sys.argv[3])
-replace, seen = os.replace, []
+replace, matched = os.replace, [0]
 def trapped(src, dst, *args, **kwargs):
-    hit = fnmatch.fnmatch(osp.basename(dst), pattern) and len(seen) == count
+    hit = False
     if fnmatch.fnmatch(osp.basename(dst), pattern):
-        seen.append(dst)
+        hit, matched[0] = matched[0] == count, matched[0] + 1
     if hit and not after:
         os.killpg(0, signal.SIGKILL)
     replace(src, dst, *args, **kwargs)
     print('kill_and_resume: replaced', osp.basename(dst), flush=True)
-    if hit:
+    if hit and after:
         os.killpg(0, signal.SIGKILL)
 os.replace = trapped
 sys.argv = sys.argv[4:]
 runpy.run_path(sys.argv[0], run_name='__main__')
 '''
+NO_KILL = ('', 'before', '-1')  # the trap's arguments that only report the renames
 
 
 def options(data: str, config: str, epochs: int, workers: int) -> list:
@@ -83,7 +84,7 @@ def options(data: str, config: str, epochs: int, workers: int) -> list:
 
 
 def train(config: str, work_dir: str, opts: list, resume: bool = False,
-          trap: tuple = ('', 'before', '-1')) -> subprocess.Popen:
+          trap: tuple = NO_KILL) -> subprocess.Popen:
     """``tools/train.py`` in a new process group, its renames trapped (``TRAP``; by default
     only reported)."""
     command = [sys.executable, '-c', TRAP, *trap, 'tools/train.py', config,
@@ -103,14 +104,15 @@ def replaced_files(log: str) -> list:
 def kill_at(process: subprocess.Popen, work_dir: str, moment: str, delay: float) -> tuple:
     """Wait for the training to be killed (by its trap, or here after ``delay`` seconds for a
     random time); returns what was hit and whether a best checkpoint had been written before."""
-    start, best_written, output = time.time(), False, []
+    start, best_written, killed, output = time.time(), False, False, []
     # read the training's output as it comes (a full pipe would stall it)
     reader = threading.Thread(target=lambda: output.append(process.stdout.read()), daemon=True)
     reader.start()
     while process.poll() is None:
         best_written = best_written or bool(glob.glob(osp.join(work_dir, 'best_*.pth')))
-        if moment == 'random time' and time.time() - start >= delay:
+        if moment == 'random time' and not killed and time.time() - start >= delay:
             os.killpg(process.pid, signal.SIGKILL)
+            killed = True
         time.sleep(0.001)
     reader.join()
     # a best checkpoint present after the kill was written before it
@@ -170,7 +172,7 @@ def main():
     resumed = kept = equal = 0
     for trial in range(args.kills):
         moment = args.moments[trial % len(args.moments)]
-        trap = ('', 'before', '-1')
+        trap = NO_KILL
         if moment in WRITES:  # one of the reference run's writes of this kind
             pattern, after = WRITES[moment]
             count = sum(fnmatch.fnmatch(name, pattern) for name in reference_writes)
