@@ -15,9 +15,11 @@ from mmengine.runner import Runner
 
 import wingpose  # noqa: F401  (registries, checkpoint loading under torch >= 2.6)
 from wingpose.datasets import DatasetNotFoundError, check_dataset_files
-from wingpose.engine import (WorkDirBusyError, finish_distributed, launcher_rank,
+from wingpose.engine import (CheckpointMismatchError, WorkDirBusyError, WorkDirError,
+                             check_work_dir, finish_distributed, launcher_rank,
                              prepare_cpu_distributed, resumable_checkpoint, verify_checkpoint,
                              work_dir_lock)
+from wingpose.utils import WriteError
 
 
 def parse_args():
@@ -108,15 +110,26 @@ def main():
         check_dataset_files(cfg, ('train_dataloader', 'val_dataloader'))
     except DatasetNotFoundError as error:
         sys.exit(f'error: {error}')
+    load_from = cfg.get('load_from')
+    if load_from and args.resume is None and '://' not in load_from:
+        try:  # a file that is not a checkpoint, or holds NaN weights, named before anything
+            verify_checkpoint(load_from)
+        except (FileNotFoundError, ValueError) as error:
+            sys.exit(f'error: load_from: {error}')
     # one training per work dir (the first process of a distributed one holds it)
     try:
+        check_work_dir(cfg.work_dir)
         with work_dir_lock(cfg.work_dir) if launcher_rank(args.launcher) == 0 \
                 else contextlib.nullcontext():
             resume_from(cfg, args.resume)
             prepare_cpu_distributed(cfg)
             Runner.from_cfg(cfg).train()
-    except WorkDirBusyError as error:
+    except (WorkDirBusyError, WorkDirError) as error:
         sys.exit(f'error: {error}')
+    except CheckpointMismatchError as error:  # raised by the model as it loads the weights
+        sys.exit(f'error: {"--resume" if cfg.resume else "load_from"} {cfg.load_from}: {error}')
+    except WriteError as error:
+        sys.exit(f'error: {error}; the checkpoints already written are intact')
     finish_distributed()
 
 

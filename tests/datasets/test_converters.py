@@ -321,16 +321,23 @@ def test_implausible_and_unreadable_inputs_are_named(tmp_path):
 
 
 def test_faces_left_out_of_a_dataset_are_named(tmp_path):
-    """MMPose leaves out faces with an empty or negative crop: counted and named, or an error."""
+    """Faces of another layout, implausible faces and those MMPose leaves out are named (file,
+    annotation id, reason) and left out, or refused with invalid_faces='error'."""
     import logging
 
     from mmengine.logging import MMLogger
 
     from wingpose.datasets import FaceLandmarkDataset
     write_image(tmp_path / 'a.jpg', size=(50, 50))
-    annotations = [dict(id=i, image_id=0, category_id=1, bbox=[5, 5, 30, 30], center=[20, 20],
-                        scale=scale, keypoints=[10, 10, 2] * 68, num_keypoints=68, iscrowd=0)
-                   for i, scale in enumerate((0.2, 0., -0.1, 0.2))]
+    face = dict(image_id=0, category_id=1, bbox=[5, 5, 30, 30], center=[20, 20], scale=0.2,
+                keypoints=[10, 10, 2] * 68, num_keypoints=68, iscrowd=0)
+    far = [10, 10, 2] * 68
+    far[3 * 5] = 1e6  # one landmark at x = 1e6
+    annotations = [dict(face, id=0), dict(face, id=1, scale=0.),
+                   dict(face, id=2, keypoints=far), dict(face, id=3),
+                   dict(face, id=4, keypoints=[10, 10, 2] * 19, num_keypoints=19),
+                   dict(face, id=5, bbox=[5, 5, 0, 0]),
+                   dict(face, id=6, keypoints=[0, 0, 0] * 68, num_keypoints=0)]
     path = tmp_path / 'faces.json'
     path.write_text(json.dumps(dict(images=[dict(id=0, file_name='a.jpg', width=50, height=50)],
                                     annotations=annotations, categories=[dict(id=1)])))
@@ -344,10 +351,16 @@ def test_faces_left_out_of_a_dataset_are_named(tmp_path):
         dataset = FaceLandmarkDataset(**options)
     finally:
         logger.removeHandler(handler)
-    assert len(dataset) == 2
+    assert [dataset[i]['id'] for i in range(len(dataset))] == [0, 3]
     text = '\n'.join(r.getMessage() for r in records)
-    assert f'{path}: 2 of 4 faces left out' in text and 'annotation ids [1, 2]' in text
-    with pytest.raises(ValueError, match=r'2 of 4 faces left out .* annotation ids \[1, 2\]'):
+    assert f'{path}: 5 of 7 faces left out; ' in text
+    assert 'annotation 1: invalid crop centre [20.0, 20.0] or scale 0.0' in text
+    assert 'annotation 2: landmark 5 at [1000000.0, 10.0] lies far outside the 50 x 50 image' \
+        in text
+    assert "annotation 4: 19 landmarks, where the dataset's layout (300w) has 68" in text
+    assert 'annotation 5: invalid face box [5.0, 5.0, 0.0, 0.0]' in text
+    assert 'annotation ids [6]: a crowd annotation, no labelled landmark' in text
+    with pytest.raises(ValueError, match=r'5 of 7 faces left out; annotation 1: '):
         FaceLandmarkDataset(**options, invalid_faces='error')
 
 

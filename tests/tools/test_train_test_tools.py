@@ -1,4 +1,5 @@
 """tools/train.py -> checkpoint -> tools/test.py, --resume, load_from, torchrun on CPU."""
+import glob
 import json
 import os.path as osp
 import re
@@ -189,3 +190,99 @@ def test_dist_scripts_run_the_projects_torchrun_without_it_on_path():
                                 env=env, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr[-3000:]
         assert 'usage:' in result.stdout
+
+
+def _files(folder) -> dict:
+    """{name: bytes} of the files in ``folder`` (its log folders left out)."""
+    import os
+    return {name: open(osp.join(folder, name), 'rb').read() for name in sorted(os.listdir(folder))
+            if osp.isfile(osp.join(folder, name))}
+
+
+def test_a_copied_work_dir_resumes_from_its_own_files(trained, synthface, tmp_path):
+    """cp -r A B; --resume B: B's checkpoints, never A's; A unchanged. last_checkpoint is
+    relative, so MMPose's own tools/train.py --resume reads B's too."""
+    import mmpose
+    original = _files(trained[0])
+    assert original['last_checkpoint'] == b'epoch_1.pth'
+    copy = tmp_path / 'copy'
+    shutil.copytree(trained[0], copy)
+    # a best recorded as the original's absolute path (as older checkpoints hold) is read here
+    result = run_tool('tools/train.py', CONFIG, '--work-dir', str(copy), '--resume',
+                      *tiny_options(synthface, CONFIG, epochs=2))
+    assert f'--resume: resuming from {copy / "epoch_1.pth"}' in result.stdout
+    assert (copy / 'last_checkpoint').read_text() == 'epoch_2.pth'
+    assert _files(trained[0]) == original
+    best = torch.load(copy / 'epoch_2.pth', map_location='cpu',
+                      weights_only=False)['message_hub']['runtime_info']['best_ckpt']
+    assert osp.dirname(best) == str(copy) and osp.isfile(best)
+    mmpose_train = osp.join(osp.dirname(mmpose.__file__), '.mim', 'tools', 'train.py')
+    moved = tmp_path / 'moved'
+    shutil.move(str(copy), moved)
+    result = run_tool(mmpose_train, CONFIG, '--work-dir', str(moved), '--resume',
+                      *tiny_options(synthface, CONFIG, epochs=3))
+    assert f'resuming from {moved / "epoch_2.pth"}' in result.stdout + result.stderr
+    assert (moved / 'last_checkpoint').read_text() == 'epoch_3.pth'
+    assert _files(trained[0]) == original
+
+
+def test_load_from_another_model_is_refused_unless_partial_on_purpose(trained, synthface,
+                                                                      tmp_path):
+    cnn7 = 'configs/synthface/cnn7_wing_synthface.py'
+    result = run_tool('tools/train.py', cnn7, '--work-dir', str(tmp_path / 'strict'),
+                      *tiny_options(synthface, cnn7), f'load_from={trained[1]}', check=False)
+    assert result.returncode != 0
+    assert f'error: load_from {trained[1]}: the weights loaded do not fit the model ' \
+        '(TopdownPoseEstimator): ' in result.stderr
+    assert 'tensors of another shape: ' in result.stderr
+    assert not list((tmp_path / 'strict').glob('*.pth'))
+    result = run_tool('tools/train.py', cnn7, '--work-dir', str(tmp_path / 'partial'),
+                      *tiny_options(synthface, cnn7), f'load_from={trained[1]}',
+                      'model.strict_load=False')
+    assert osp.isfile(tmp_path / 'partial' / 'epoch_1.pth')
+
+
+def test_nan_weights_are_refused_naming_the_tensors(trained, synthface, tmp_path):
+    checkpoint = torch.load(trained[1], map_location='cpu', weights_only=False)
+    checkpoint['state_dict']['head.fc.bias'][3] = float('nan')
+    nan = str(tmp_path / 'nan.pth')
+    torch.save(checkpoint, nan)
+    message = (f'checkpoint {nan} holds non-finite weights (NaN or Inf) in 1 tensors: '
+               'head.fc.bias')
+    out = tmp_path / 'table.json'
+    result = run_tool('tools/test.py', CONFIG, nan, '--out', str(out), '--work-dir',
+                      str(tmp_path), *tiny_options(synthface, CONFIG), check=False)
+    assert result.returncode != 0 and message in result.stderr
+    assert 'Benchmark' not in result.stdout and not out.exists()
+    onnx = tmp_path / 'model.onnx'
+    result = run_tool('tools/deployment/export_onnx.py', CONFIG, nan, '--out', str(onnx),
+                      check=False)
+    assert result.returncode != 0 and message in result.stderr and not onnx.exists()
+    image = sorted(glob.glob(osp.join(synthface, '**', '*.jpg'), recursive=True))[0]
+    result = run_tool('tools/demo.py', image, '--config', CONFIG, '--checkpoint', nan,
+                      '--bbox', '0,0,128,128', '--out', str(tmp_path / 'drawn.png'), check=False)
+    assert result.returncode != 0 and message in result.stderr
+    # --resume from it says what it holds; without a path the work dir's earlier one is taken
+    work_dir = tmp_path / 'work'
+    shutil.copytree(trained[0], work_dir)
+    result = run_tool('tools/train.py', CONFIG, '--work-dir', str(work_dir), '--resume', nan,
+                      *tiny_options(synthface, CONFIG, epochs=2), check=False)
+    assert result.returncode != 0 and f'error: --resume: {message}' in result.stderr
+
+
+def test_the_work_dir_is_checked_before_training(synthface, tmp_path):
+    a_file = tmp_path / 'work'
+    a_file.write_text('not a directory')
+    result = run_tool('tools/train.py', CONFIG, '--work-dir', str(a_file),
+                      *tiny_options(synthface, CONFIG), check=False)
+    assert result.returncode != 0
+    assert f'error: work dir {a_file} is a file, not a directory' in result.stderr
+    assert 'Traceback' not in result.stderr
+    full = tmp_path / 'full'
+    result = run_tool('tools/train.py', CONFIG, '--work-dir', str(full),
+                      *tiny_options(synthface, CONFIG),
+                      'default_hooks.checkpoint.free_checkpoints=1000000000', check=False)
+    assert result.returncode != 0 and 'Traceback' not in result.stderr
+    assert f'error: {full} has ' in result.stderr
+    assert 'free, and training needs about ' in result.stderr
+    assert not list(full.glob('*.pth'))

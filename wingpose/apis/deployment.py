@@ -12,6 +12,7 @@ is the fast PyTorch path for a graph run many times.
 """
 from typing import Callable, Optional, Sequence
 
+import numpy as np
 import torch
 import torch._inductor.config as inductor_config
 from mmengine.config import Config, ConfigDict
@@ -24,8 +25,8 @@ from wingpose.engine import load_checkpoint_strictly
 from wingpose.models.pose_estimators.onnxruntime_topdown import OnnxLandmarkModel
 from wingpose.registry import MODELS
 
-__all__ = ['LandmarkGraph', 'OnnxLandmarkModel', 'compile_for_inference', 'export_onnx',
-           'landmark_graph', 'onnxruntime_config']
+__all__ = ['LandmarkGraph', 'OnnxLandmarkModel', 'check_onnx_matches', 'compile_for_inference',
+           'export_onnx', 'landmark_graph', 'onnxruntime_config']
 
 
 class LandmarkGraph(nn.Module):
@@ -110,6 +111,25 @@ def export_onnx(graph: LandmarkGraph, path: str, opset: int = 17) -> None:
     torch.onnx.export(graph.eval(), (torch.zeros(2, 3, h, w), ), path, input_names=['crops'],
                       output_names=['landmarks'], opset_version=opset, dynamo=False,
                       dynamic_axes=dict(crops={0: 'batch'}, landmarks={0: 'batch'}))
+
+
+def check_onnx_matches(graph: LandmarkGraph, onnx_file: str, tolerance: float = 1e-3,
+                       batch: int = 3, seed: int = 0) -> float:
+    """The largest |ONNX Runtime - PyTorch| landmark difference (crop pixels) of ``graph`` and
+    its export ``onnx_file`` on random crops; a ValueError when it exceeds ``tolerance`` or is
+    not a number (non-finite landmarks match nothing)."""
+    w, h = graph.input_size.int().tolist()
+    crops = torch.from_numpy(
+        np.random.default_rng(seed).uniform(0, 255, (batch, 3, h, w))).float()
+    with torch.inference_mode():
+        expected = graph(crops)
+    difference = float((OnnxLandmarkModel(onnx_file)(crops) - expected).abs().max())
+    if not difference <= tolerance:
+        raise ValueError(f'the ONNX model {onnx_file} differs from PyTorch by {difference:.2e} '
+                         f'px (tolerance {tolerance:g})'
+                         + ('; the landmarks are not finite' if difference != difference
+                            else ''))
+    return difference
 
 
 def onnxruntime_config(cfg: Config, onnx_file: str, threads: Optional[int] = None) -> Config:

@@ -11,6 +11,7 @@ from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.structures.bbox import bbox_cs2xyxy
 
 from wingpose.registry import DATASETS
+from .face_checks import implausible_face
 from .samplers import seed_sample
 
 
@@ -48,8 +49,10 @@ class FaceLandmarkDataset(BaseCocoStyleDataset):
 
     The crop box is MMPose's: the square of side ``scale * 200`` around ``center`` (given as
     ``bbox`` only, so ``GetBBoxCenterScale`` pads it without warning on every sample); an
-    annotation without ``center`` / ``scale`` uses its ``bbox``. Faces MMPose leaves out are
-    named in a warning (``invalid_faces='error'``: an error).
+    annotation without ``center`` / ``scale`` uses its ``bbox``. Faces of another landmark
+    count, implausible faces (a landmark far outside the image, a box of no size) and faces
+    MMPose leaves out are named (file, annotation id, reason) in a warning and left out
+    (``invalid_faces='error'``: an error).
     """
 
     METAINFO: dict = dict(from_file='configs/_base_/datasets/300w.py')
@@ -62,18 +65,29 @@ class FaceLandmarkDataset(BaseCocoStyleDataset):
         super().__init__(*args, **kwargs)
 
     def _get_topdown_data_infos(self, instance_list: List[dict]) -> List[dict]:
-        """MMPose's valid faces; those it leaves out (a crowd annotation, no labelled landmark,
-        an empty box or crop, landmarks all at or below 0) are counted and named in a warning,
-        or an error with ``invalid_faces='error'``."""
-        kept = super()._get_topdown_data_infos(instance_list)
+        """The plausible faces that MMPose keeps. Left out, counted and named in a warning
+        (``invalid_faces='error'``: an error): faces whose landmark count is not the
+        layout's or that are implausible (:func:`~wingpose.datasets.face_checks.
+        implausible_face`: a landmark far outside the image, a box or crop of no size), and
+        those MMPose leaves out (a crowd annotation, no labelled landmark, an empty box or
+        crop, landmarks all at or below 0)."""
+        problems = {id(info): info.pop('implausible') for info in instance_list
+                    if 'implausible' in info}
+        plausible = [info for info in instance_list if id(info) not in problems]
+        kept = super()._get_topdown_data_infos(plausible)
         if len(kept) == len(instance_list):
             return kept
         kept_ids = {id(info) for info in kept}
-        dropped = [info.get('id') for info in instance_list if id(info) not in kept_ids]
-        message = (f'{self.ann_file}: {len(dropped)} of {len(instance_list)} faces left out '
-                   '(a crowd annotation, no labelled landmark, an empty or negative box or '
-                   f'crop, or landmarks all at or below 0); annotation ids '
-                   f'{dropped[:10]}{" ..." if len(dropped) > 10 else ""}')
+        named = [f'annotation {info.get("id")}: {problems[id(info)]}'
+                 for info in instance_list if id(info) in problems]
+        by_mmpose = [info.get('id') for info in plausible if id(info) not in kept_ids]
+        if by_mmpose:
+            named.append(f'annotation ids {by_mmpose[:10]}{" ..." if len(by_mmpose) > 10 else ""}'
+                         ': a crowd annotation, no labelled landmark, an empty or negative '
+                         'box or crop, or landmarks all at or below 0')
+        message = (f'{self.ann_file}: {len(instance_list) - len(kept)} of {len(instance_list)} '
+                   'faces left out; ' + '; '.join(named[:10])
+                   + (f'; and {len(named) - 10} more' if len(named) > 10 else ''))
         if self.invalid_faces == 'error':
             raise ValueError(message)
         print_log(message, logger='current', level=logging.WARNING)
@@ -95,21 +109,45 @@ class FaceLandmarkDataset(BaseCocoStyleDataset):
     def parse_data_info(self, raw_data_info: dict) -> Optional[dict]:
         ann = raw_data_info['raw_ann_info']
         if 'center' not in ann or 'scale' not in ann:
-            return super().parse_data_info(raw_data_info)
-        # in double, as the official crops compute with them (float32 moves a crop of a large
-        # photo by 1e-4 pixels, enough to change some of OpenCV's 1/32-pixel sample positions)
-        center = np.array([ann['center']], dtype=np.float64)
-        scale = np.full((1, 2), ann['scale'] * 200., dtype=np.float64)
-        keypoints = np.array(ann['keypoints'], dtype=np.float32).reshape(1, -1, 3)
-        return dict(
-            img_id=ann['image_id'],
-            img_path=raw_data_info['raw_img_info']['img_path'],
-            bbox=bbox_cs2xyxy(center, scale),
-            bbox_score=np.ones(1, dtype=np.float32),
-            num_keypoints=ann.get('num_keypoints', int((keypoints[..., 2] > 0).sum())),
-            keypoints=keypoints[..., :2],
-            keypoints_visible=np.minimum(1, keypoints[..., 2]),
-            iscrowd=ann.get('iscrowd', 0),
-            id=ann['id'],
-            category_id=np.array(ann.get('category_id', 1)),
-            raw_ann_info=ann)
+            info = super().parse_data_info(raw_data_info)
+            center = scale = None
+        else:
+            # in double, as the official crops compute with them (float32 moves a crop of a
+            # large photo by 1e-4 pixels, enough to change some of OpenCV's 1/32-pixel sample
+            # positions)
+            center = np.array([ann['center']], dtype=np.float64)
+            scale = ann['scale']
+            keypoints = np.array(ann['keypoints'], dtype=np.float32).reshape(1, -1, 3)
+            info = dict(
+                img_id=ann['image_id'],
+                img_path=raw_data_info['raw_img_info']['img_path'],
+                bbox=bbox_cs2xyxy(center, np.full((1, 2), scale * 200., dtype=np.float64)),
+                bbox_score=np.ones(1, dtype=np.float32),
+                num_keypoints=ann.get('num_keypoints', int((keypoints[..., 2] > 0).sum())),
+                keypoints=keypoints[..., :2],
+                keypoints_visible=np.minimum(1, keypoints[..., 2]),
+                iscrowd=ann.get('iscrowd', 0),
+                id=ann['id'],
+                category_id=np.array(ann.get('category_id', 1)),
+                raw_ann_info=ann)
+        if info:
+            problem = self._implausible(ann, raw_data_info['raw_img_info'], info, center, scale)
+            if problem:
+                info['implausible'] = problem
+        return info
+
+    def _implausible(self, ann: dict, image: dict, info: dict, center: Optional[np.ndarray],
+                     scale: Optional[float]) -> Optional[str]:
+        """What keeps the face from training or testing, or None (the layout, then
+        :func:`~wingpose.datasets.face_checks.implausible_face`)."""
+        count, expected = info['keypoints'].shape[1], self.metainfo['num_keypoints']
+        if count != expected:
+            return (f'{count} landmarks, where the dataset\'s layout '
+                    f'({self.metainfo.get("dataset_name", "?")}) has {expected}')
+        box = ann.get('bbox')
+        if box is None:  # a crop given by center / scale alone
+            x1, y1, x2, y2 = info['bbox'][0]
+            box = [x1, y1, x2 - x1, y2 - y1]
+        return implausible_face(info['keypoints'][0], info['keypoints_visible'][0], box,
+                                image.get('width'), image.get('height'),
+                                None if center is None else center[0], scale)

@@ -58,13 +58,14 @@ def allow_mmengine_checkpoint_types() -> None:
 
 
 def verify_checkpoint(path: str) -> dict:
-    """Check that ``path`` is a loadable checkpoint, raising an error that names the path;
-    returns the checkpoint.
+    """Check that ``path`` is a loadable checkpoint with finite weights, raising an error that
+    names the path; returns the checkpoint.
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
         ValueError: it cannot be read as a checkpoint (truncated, not a checkpoint, or holding
-            types outside the allow-list).
+            types outside the allow-list), or its model tensors hold NaN or Inf
+            (:func:`check_finite_weights`).
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'checkpoint not found: {path}')
@@ -82,6 +83,7 @@ def verify_checkpoint(path: str) -> dict:
     if not isinstance(checkpoint, dict):
         raise ValueError(f'checkpoint {path} holds a {type(checkpoint).__name__}, '
                          'not a dict with a state_dict')
+    check_finite_weights(model_state(checkpoint), f'checkpoint {path}')
     return checkpoint
 
 
@@ -97,15 +99,25 @@ def _listed(keys: List[str], limit: int = 8) -> str:
     return shown + (f' and {len(keys) - limit} more' if len(keys) > limit else '')
 
 
-def check_checkpoint_fits(model: nn.Module, checkpoint: dict, path: str) -> None:
-    """Raise a ValueError that lists the missing, unexpected and mis-shaped tensors when the
-    checkpoint's ``state_dict`` does not hold exactly the tensors of ``model``.
+class CheckpointMismatchError(ValueError):
+    """Weights that do not fit the model they are loaded into."""
 
-    The keys are read as MMEngine's ``load_checkpoint`` reads them (:func:`model_state`).
-    MMEngine loads ``load_from`` and the APIs' weights non-strictly,
-    only warning; a checkpoint of another model would be evaluated with partly random weights.
-    """
-    state = model_state(checkpoint)
+
+def check_finite_weights(state: dict, what: str) -> None:
+    """Raise a ValueError naming the tensors of ``state`` that hold NaN or Inf; ``what`` names
+    the source (``'checkpoint x.pth'``). A model with such weights predicts NaN landmarks,
+    which every metric then averages into NaN."""
+    bad = [key for key, value in state.items()
+           if torch.is_tensor(value) and value.is_floating_point()
+           and not bool(torch.isfinite(value).all())]
+    if bad:
+        raise ValueError(f'{what} holds non-finite weights (NaN or Inf) in {len(bad)} '
+                         f'tensors: {_listed(bad)}; a training that diverged saved it')
+
+
+def state_dict_mismatch(model: nn.Module, state: dict) -> List[str]:
+    """What keeps ``state`` from loading into ``model`` exactly: the missing, unexpected and
+    mis-shaped tensors, one phrase per kind; empty when it fits."""
     expected = model.state_dict()
     missing = [key for key in expected if key not in state]
     unexpected = [key for key in state if key not in expected]
@@ -113,12 +125,27 @@ def check_checkpoint_fits(model: nn.Module, checkpoint: dict, path: str) -> None
               for key, value in expected.items()
               if key in state and hasattr(state[key], 'shape')
               and tuple(state[key].shape) != tuple(value.shape)]
-    problems = [f'{len(keys)} {what}: {_listed(keys)}' for what, keys in (
+    return [f'{len(keys)} {what}: {_listed(keys)}' for what, keys in (
         ('missing tensors', missing), ('unexpected tensors', unexpected),
         ('tensors of another shape', shapes)) if keys]
+
+
+def check_checkpoint_fits(model: nn.Module, checkpoint: dict, path: str) -> None:
+    """Raise a :class:`CheckpointMismatchError` that lists the missing, unexpected and
+    mis-shaped tensors when the checkpoint's ``state_dict`` does not hold exactly the tensors
+    of ``model``, and a ValueError when they are not finite (:func:`check_finite_weights`).
+
+    The keys are read as MMEngine's ``load_checkpoint`` reads them (:func:`model_state`).
+    MMEngine loads ``load_from`` and the APIs' weights non-strictly,
+    only warning; a checkpoint of another model would be evaluated with partly random weights.
+    """
+    state = model_state(checkpoint)
+    problems = state_dict_mismatch(model, state)
     if problems:
-        raise ValueError(f'checkpoint {path} does not fit the model ({type(model).__name__} '
-                         'of the config): ' + '; '.join(problems))
+        raise CheckpointMismatchError(
+            f'checkpoint {path} does not fit the model ({type(model).__name__} of the '
+            'config): ' + '; '.join(problems))
+    check_finite_weights(state, f'checkpoint {path}')
 
 
 def load_checkpoint_strictly(model: nn.Module, path: str) -> dict:

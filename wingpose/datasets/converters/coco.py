@@ -8,14 +8,11 @@ import numpy as np
 from PIL import Image
 
 from wingpose.utils import atomic_write
+from ..face_checks import implausible_face
 
 
 class ConversionError(ValueError):
     """A malformed input; the message names the file and the line or record."""
-
-
-# how far beyond the image (a fraction of its size) landmarks, boxes and crops may reach
-PLAUSIBLE_MARGIN = 0.5
 
 
 def image_size(path: str, where: str) -> tuple:
@@ -38,36 +35,21 @@ def face_record(image_id: int, file_name: str, width: int, height: int, keypoint
     ``visible`` uses COCO's flags (0 not labelled, 1 labelled but occluded, 2 visible): MMPose
     evaluates 1 and 2. ``center`` / ``scale`` (the crop: its centre and side / 200) default to
     the box centre and its longer side / 200. Extra keys (``subset``, attributes, ...) are kept
-    for the metrics. Labelled landmarks, the box and the crop must lie within the image
-    extended by half its size on each side (:data:`PLAUSIBLE_MARGIN`).
+    for the metrics. The face must be plausible (:func:`~wingpose.datasets.face_checks.
+    implausible_face`): labelled landmarks, the box and the crop within the image extended by
+    half its size on each side.
     """
     keypoints = np.asarray(keypoints, dtype=np.float64)
     if not np.isfinite(keypoints).all():
         raise ConversionError(f'{where}: non-finite landmark coordinates')
     x, y, w, h = (float(v) for v in box_xywh)
-    if not (np.isfinite([x, y, w, h]).all() and w > 0 and h > 0):
-        raise ConversionError(f'{where}: invalid face box {list(box_xywh)}')
-    if center is None:
+    if center is None and np.isfinite([x, y, w, h]).all():
         center, scale = [x + w / 2, y + h / 2], max(w, h) / 200
-    center = [float(v) for v in center]
-    if not (np.isfinite(center).all() and np.isfinite(scale) and scale > 0):
-        raise ConversionError(f'{where}: invalid crop centre {center} or scale {scale}')
     flags = np.asarray(visible, dtype=int)
-    # plausibility: what lies beyond the image by more than half its size is a broken record
-    size = np.array([width, height], dtype=np.float64)
-    low, high = -PLAUSIBLE_MARGIN * size, (1 + PLAUSIBLE_MARGIN) * size
-    far = np.nonzero(((keypoints < low) | (keypoints > high)).any(1) & (flags > 0))[0]
-    if len(far):
-        raise ConversionError(
-            f'{where}: landmark {far[0]} at {keypoints[far[0]].round(2).tolist()} lies far '
-            f'outside the {width} x {height} image ({len(far)} such landmarks)')
-    if x < low[0] or y < low[1] or x + w > high[0] or y + h > high[1]:
-        raise ConversionError(f'{where}: the face box {[x, y, w, h]} (x, y, w, h) reaches far '
-                              f'outside the {width} x {height} image')
-    if ((np.array(center) < low) | (np.array(center) > high)).any() or \
-            scale * 200 > (1 + 2 * PLAUSIBLE_MARGIN) * size.max():
-        raise ConversionError(f'{where}: the crop (centre {center}, side {scale * 200:g}) is '
-                              f'not within the {width} x {height} image')
+    problem = implausible_face(keypoints, flags, box_xywh, width, height, center, scale)
+    if problem:
+        raise ConversionError(f'{where}: {problem}')
+    center = [float(v) for v in center]
     image = dict(id=image_id, file_name=file_name, width=int(width), height=int(height))
     annotation = dict(
         id=image_id, image_id=image_id, category_id=1, iscrowd=0, bbox=[x, y, w, h],

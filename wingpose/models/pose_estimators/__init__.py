@@ -1,4 +1,5 @@
 from .onnxruntime_topdown import OnnxRuntimeTopdownEstimator
+from .topdown import TopdownPoseEstimator
 from .two_stage import TwoStageTopdownEstimator
 
-__all__ = ['OnnxRuntimeTopdownEstimator', 'TwoStageTopdownEstimator']
+__all__ = ['OnnxRuntimeTopdownEstimator', 'TopdownPoseEstimator', 'TwoStageTopdownEstimator']

@@ -5,7 +5,6 @@ import torch
 import torch.nn.functional as F
 from mmengine.runner import CheckpointLoader
 from mmengine.runner.checkpoint import load_state_dict
-from mmpose.models.pose_estimators import TopdownPoseEstimator
 from mmpose.models.utils.tta import flip_coordinates
 from mmpose.utils.typing import ConfigType, OptConfigType, OptSampleList, SampleList
 from torch import Tensor
@@ -13,6 +12,7 @@ from torch import Tensor
 from wingpose.registry import MODELS
 from ..utils.alignment import (alignment_from_landmarks, apply_affine, compose_affine,
                                eye_groups_for, invert_affine, random_similarity, warp_crop)
+from .topdown import TopdownPoseEstimator
 
 STAGES = ('coarse', 'fine')
 
@@ -49,8 +49,8 @@ class TwoStageTopdownEstimator(TopdownPoseEstimator):
         stage_checkpoints (dict, optional): ``{'coarse': path, 'fine': path}``: checkpoints of
             single-stage models (``backbone.*``, ``head.*``) loaded into a stage by
             ``init_weights``.
-        neck, train_cfg, test_cfg, data_preprocessor, init_cfg, metainfo: as in
-            ``TopdownPoseEstimator``.
+        neck, train_cfg, test_cfg, data_preprocessor, init_cfg, metainfo, strict_load: as in
+            :class:`~wingpose.models.TopdownPoseEstimator`.
     """
 
     def __init__(self,
@@ -69,10 +69,11 @@ class TwoStageTopdownEstimator(TopdownPoseEstimator):
                  test_cfg: OptConfigType = None,
                  data_preprocessor: OptConfigType = None,
                  init_cfg: OptConfigType = None,
-                 metainfo: Optional[dict] = None):
+                 metainfo: Optional[dict] = None,
+                 strict_load: bool = True):
         super().__init__(backbone=backbone, neck=neck, head=head, train_cfg=train_cfg,
                          test_cfg=test_cfg, data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg, metainfo=metainfo)
+                         init_cfg=init_cfg, metainfo=metainfo, strict_load=strict_load)
         self.coarse_backbone = MODELS.build(coarse_backbone)
         self.coarse_head = MODELS.build(coarse_head)
         unknown = set(frozen_stages) - set(STAGES) | set(stage_checkpoints or {}) - set(STAGES)
