@@ -89,14 +89,34 @@ def test_boxes_of_the_wrong_shape_are_named(face_image, tmp_path):
         next(inferencer([face_image], bboxes=[[[1., 2., 3.]]]))
 
 
-def test_weights_of_another_model_are_refused(tmp_path):
+def test_weights_of_another_model_or_nan_are_refused(tmp_path):
+    """By both inferencers: wingpose's names the checkpoint, MMPose's (whose loading is
+    MMEngine's, non-strict) is refused by the model as it loads."""
+    from mmpose.apis import MMPoseInferencer
+
     from wingpose.apis import FaceLandmarkInferencer
     checkpoint = str(tmp_path / 'cnn6.pth')
     checkpoint_of(MODEL_KINDS['CNN6 regression'], checkpoint)
+    two_stage = osp.join(ROOT, MODEL_KINDS['two-stage CNN6 -> CNN7'])
     with pytest.raises(ValueError, match=rf'checkpoint {checkpoint} does not fit the model '
                                          r'\(TwoStageTopdownEstimator.*missing tensors: '):
-        FaceLandmarkInferencer(osp.join(ROOT, MODEL_KINDS['two-stage CNN6 -> CNN7']),
-                               checkpoint, device='cpu')
+        FaceLandmarkInferencer(two_stage, checkpoint, device='cpu')
+    with pytest.raises(ValueError, match=r'the weights loaded do not fit the model '
+                                         r'\(TwoStageTopdownEstimator\): \d+ missing tensors: '
+                                         r'.*model.strict_load=False'):
+        MMPoseInferencer(pose2d=two_stage, pose2d_weights=checkpoint,
+                         det_model='whole_image', device='cpu')
+    saved = torch.load(checkpoint, weights_only=False)
+    saved['state_dict']['backbone.features.0.weight'][0, 0, 0, 0] = float('inf')
+    torch.save(saved, checkpoint)
+    cnn6 = osp.join(ROOT, MODEL_KINDS['CNN6 regression'])
+    with pytest.raises(ValueError, match=rf'checkpoint {checkpoint} holds non-finite weights '
+                                         r'\(NaN or Inf\) in 1 tensors: backbone.features.0.weight'):
+        FaceLandmarkInferencer(cnn6, checkpoint, device='cpu')
+    with pytest.raises(ValueError, match=r'the state dict loaded into the model holds '
+                                         r'non-finite weights .* backbone.features.0.weight'):
+        MMPoseInferencer(pose2d=cnn6, pose2d_weights=checkpoint, det_model='whole_image',
+                         device='cpu')
 
 
 def test_mmpose_inferencer_reads_the_keypoint_info_of_a_pdb_config():

@@ -18,7 +18,8 @@ from wingpose.utils import WriteError, atomic_write, format_bytes
 from ..work_dir import checkpoint_step, resumable_checkpoint
 
 # the runtime info (saved in every checkpoint) that holds the step whose validation completed
-VALIDATED_STEP = 'validated_step'
+# last (a key starting with 'val' would be printed in the validation log line)
+VALIDATED_STEP = 'last_validated_step'
 
 
 @register_backend('atomic_local')
@@ -209,8 +210,8 @@ class SafeCheckpointHook(CheckpointHook):
         free = shutil.disk_usage(self.out_dir).free
         if free < needed:
             raise WriteError(
-                errno.ENOSPC, f'{self.out_dir} has {format_bytes(free)} free, and training needs about '
-                f'{format_bytes(needed)} for {self.free_checkpoints} checkpoints of '
+                errno.ENOSPC, f'{self.out_dir} has {format_bytes(free)} free, and training '
+                f'needs about {format_bytes(needed)} for {self.free_checkpoints} checkpoints of '
                 f'{format_bytes(3 * weights)} (weights and optimizer state): free some space '
                 'or give another --work-dir')
 

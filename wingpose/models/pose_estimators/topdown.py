@@ -21,7 +21,8 @@ class TopdownPoseEstimator(MMPoseTopdownPoseEstimator):
         strict_load (bool): Refuse a state dict that does not fit exactly. ``False`` loads a
             partial one on purpose (``load_from`` another model to fine-tune), as MMEngine
             does; non-finite weights are refused either way. torch's
-            ``load_state_dict(strict=False)`` is partial too. Default: True.
+            ``load_state_dict(strict=False)`` does not reach the model's own loading (torch
+            passes ``strict=True`` down), so this is the one switch. Default: True.
         Other arguments: as MMPose's ``TopdownPoseEstimator``.
     """
 
@@ -31,12 +32,11 @@ class TopdownPoseEstimator(MMPoseTopdownPoseEstimator):
         # after MMPose's own pre-hook (which renames the keys of MMPose 0.x checkpoints)
         self._register_load_state_dict_pre_hook(self._check_state_dict)
 
-    def _check_state_dict(self, state_dict: dict, prefix: str, local_metadata: dict,
-                          strict: bool, *args) -> None:
+    def _check_state_dict(self, state_dict: dict, prefix: str, *args) -> None:
         state = {key[len(prefix):]: value for key, value in state_dict.items()
                  if key.startswith(prefix)}
         check_finite_weights(state, 'the state dict loaded into the model')
-        if not (strict and self.strict_load):
+        if not self.strict_load:
             return
         problems = state_dict_mismatch(self, state)
         if problems:
