@@ -25,7 +25,7 @@ from mmpose.registry import VISUALIZERS  # noqa: E402
 from mmpose.structures import merge_data_samples  # noqa: E402
 from wingpose.apis.deployment import (export_onnx, landmark_graph,  # noqa: E402
                                       onnxruntime_config)
-from wingpose.engine import check_checkpoint_fits, verify_checkpoint  # noqa: E402
+from wingpose.engine import load_checkpoint_strictly  # noqa: E402
 
 
 def detect_faces(image: np.ndarray) -> np.ndarray:
@@ -86,9 +86,8 @@ def main():
         boxes, source = np.array([[0, 0, image.shape[1], image.shape[0]]], np.float32), 'image'
     if args.backend == 'pytorch':
         try:  # MMPose's init_model loads non-strictly: another model's weights would run
-            checkpoint = verify_checkpoint(args.checkpoint)
-            model = init_model(args.config, args.checkpoint, device=args.device)
-            check_checkpoint_fits(model, checkpoint, args.checkpoint)
+            model = init_model(args.config, None, device=args.device)
+            load_checkpoint_strictly(model, args.checkpoint)
         except (FileNotFoundError, ValueError) as error:
             sys.exit(f'error: {error}')
     else:

@@ -7,11 +7,9 @@ Each model is built from its config and exported to ONNX; the backends run the s
 the same process with the same number of threads: eager PyTorch, ONNX Runtime (ORT) and
 for the regression models, PyTorch compiled by ``wingpose.apis.deployment.compile_for_inference``
 (TorchInductor, frozen weights; its compile time is not counted; the heatmap models take
-minutes to compile and are not). Regression models (CNN6, CNN7, the
-two-stage CNN6 -> CNN7) run their ``LandmarkGraph`` without flip test (preprocessing, network,
-decoding to crop pixels: what ``tools/demo.py`` runs per face); the heatmap models
-(MMPose's HRNetV2-W18, the STAR and AWing hourglasses) run their network in ``mode='tensor'``
-(the last stack's heatmaps). Ratios are ONNX Runtime's faces/s over each backend's, and batch
+minutes to compile and are not). Every model runs its ``LandmarkGraph`` without flip test
+(preprocessing, network, decoding to crop pixels and scores: what ``tools/demo.py`` runs per
+face). Ratios are ONNX Runtime's faces/s over each backend's, and batch
 32's per-face speed over batch 1's. Each speed is the median of ``--repeats`` rounds that time
 the backends in turn (fewer, at least 3, where they would take longer than ``--budget``
 seconds).
@@ -32,6 +30,7 @@ from mmengine.registry import init_default_scope
 import wingpose  # noqa: F401
 from wingpose.apis.deployment import (LandmarkGraph, OnnxLandmarkModel, compile_for_inference,
                                       export_onnx)
+from wingpose.codecs.graph_decoding import graph_decoding
 from wingpose.registry import MODELS
 
 MODELS_TO_TIME = [
@@ -42,18 +41,6 @@ MODELS_TO_TIME = [
     ('STAR hourglass', 'configs/star/stackedhg_star_300w.py'),
     ('AWing hourglass', 'configs/awing/stackedhg_awing_300w.py'),
 ]
-
-
-class TensorMode(torch.nn.Module):
-    """A heatmap model's network, ``model(inputs, mode='tensor')``, as a plain module."""
-
-    def __init__(self, model: torch.nn.Module, input_size):
-        super().__init__()
-        self.model = model
-        self.register_buffer('input_size', torch.tensor(input_size, dtype=torch.float32))
-
-    def forward(self, crops: torch.Tensor) -> torch.Tensor:
-        return self.model(crops, None, mode='tensor')
 
 
 def faces_per_second(backends: Dict[str, Callable], crops: torch.Tensor, repeats: int,
@@ -108,8 +95,7 @@ def main():
         cfg.model.get('backbone', {}).pop('init_cfg', None)
         model = MODELS.build(cfg.model).eval()
         w, h = cfg.codec['input_size']
-        module = LandmarkGraph(model, (w, h)) if cfg.codec['type'] == 'RegressionLabel' \
-            else TensorMode(model, (w, h))
+        module = LandmarkGraph(model, (w, h), graph_decoding(cfg.codec))
         params = sum(p.numel() for p in model.parameters()) / 1e6
         flops = get_model_complexity_info(
             model, inputs=(torch.rand(1, 3, h, w), None), show_table=False,
@@ -119,7 +105,7 @@ def main():
             backends = dict(PyTorch=module,
                             ORT=OnnxLandmarkModel(osp.join(tmp, 'model.onnx'),
                                                   threads=args.threads))
-            if args.compile and isinstance(module, LandmarkGraph):
+            if args.compile and cfg.codec['type'] == 'RegressionLabel':
                 torch._dynamo.reset()  # a fresh compilation cache per model
                 backends['PyTorch, compiled'] = compile_for_inference(module)
             speed = {batch: faces_per_second(backends, torch.rand(batch, 3, h, w) * 255,

@@ -53,7 +53,7 @@ def main():
             sys.exit(f'error: {error}; {args.out} not written')
         raise
     os.replace(staged, args.out)
-    w, h = graph.input_size.int().tolist()
+    w, h = graph.input_size
     print(f'{args.out}: opset {args.opset}, crops (N, 3, {h}, {w}); '
           f'max |onnxruntime - pytorch| = {difference:.2e}')
 

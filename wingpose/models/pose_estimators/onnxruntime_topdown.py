@@ -1,6 +1,6 @@
 """An exported landmark graph run by ONNX Runtime behind MMPose's model interface."""
 import os.path as osp
-from typing import Optional, Union
+from typing import Optional, Tuple, Union
 
 import numpy as np
 import torch
@@ -15,7 +15,8 @@ from wingpose.registry import MODELS
 
 class OnnxLandmarkModel:
     """An exported :class:`~wingpose.apis.deployment.LandmarkGraph` in ONNX Runtime (CPU):
-    crops (N, 3, H, W), BGR in [0, 255] -> landmarks (N, K, 2) in crop pixels."""
+    crops (N, 3, H, W), BGR in [0, 255] -> landmarks (N, K, 2) in crop pixels and scores
+    (N, K)."""
 
     def __init__(self, path: str, threads: Optional[int] = None):
         import onnxruntime
@@ -29,10 +30,11 @@ class OnnxLandmarkModel:
         self.session = onnxruntime.InferenceSession(path, options,
                                                     providers=['CPUExecutionProvider'])
 
-    def __call__(self, crops: Union[Tensor, np.ndarray]) -> Tensor:
+    def __call__(self, crops: Union[Tensor, np.ndarray]) -> Tuple[Tensor, Tensor]:
         crops = crops.numpy() if isinstance(crops, Tensor) else crops
-        (landmarks, ) = self.session.run(None, {'crops': crops.astype(np.float32)})
-        return torch.from_numpy(landmarks)
+        landmarks, scores = self.session.run(['landmarks', 'scores'],
+                                             {'crops': crops.astype(np.float32)})
+        return torch.from_numpy(landmarks), torch.from_numpy(scores)
 
 
 @MODELS.register_module()
@@ -83,10 +85,10 @@ class OnnxRuntimeTopdownEstimator(BaseModel):
         if mode not in ('tensor', 'predict'):
             raise ValueError(f'{type(self).__name__} runs inference only: mode must be '
                              f"'tensor' or 'predict', got {mode!r}")
-        landmarks = self.graph(inputs.float().cpu())
+        landmarks, scores = self.graph(inputs.float().cpu())
         if mode == 'tensor':
             return landmarks
         predictions = [InstanceData(keypoints=points[None].numpy(),
-                                    keypoint_scores=np.ones((1, len(points)), np.float32))
-                       for points in landmarks]
+                                    keypoint_scores=score[None].numpy())
+                       for points, score in zip(landmarks, scores)]
         return self.add_pred_to_datasample(predictions, None, data_samples)
