@@ -78,8 +78,8 @@ class MSRADecoding(nn.Module):
     def forward(self, heatmaps: Tensor) -> Decoded:
         h, w = heatmaps.shape[-2:]
         x, y, scores, flat = _argmax_cells(heatmaps)
-        found = scores > 0
-        x, y = torch.where(found, x, -torch.ones_like(x)), torch.where(found, y, -torch.ones_like(y))
+        missing = -torch.ones_like(x)
+        x, y = torch.where(scores > 0, x, missing), torch.where(scores > 0, y, missing)
         step_x = _step(flat, x, y, 1, 0, w, (x > 1) & (x < w - 1) & (y > 0) & (y < h))
         step_y = _step(flat, x, y, 0, 1, w, (y > 1) & (y < h - 1) & (x > 0) & (x < w))
         cells = torch.stack([x.to(flat.dtype) + step_x, y.to(flat.dtype) + step_y], -1)
