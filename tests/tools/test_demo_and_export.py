@@ -210,3 +210,76 @@ def test_every_model_kind_exports_with_its_decoding(config, synthface, tmp_path)
     np.testing.assert_allclose(keypoints[1], keypoints[0], atol=1e-4 if exact else 5e-3)
     np.testing.assert_allclose(scores[1], scores[0], rtol=1e-4, atol=1e-6)
     assert np.ptp(keypoints[1][..., 0]) > 10  # not a degenerate constant output
+
+
+def video_frames(path: str) -> list:
+    capture = cv2.VideoCapture(path)
+    frames = []
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            return frames
+        frames.append(frame)
+
+
+def test_demo_on_a_folder_of_frames_and_a_video(checkpoint, tmp_path):
+    """A rendered clip: an annotated video of the same frame count and rate, and landmarks
+    whose first frame (the detector's box, nothing to smooth yet) is single-image inference."""
+    import json
+
+    from mmpose.apis import inference_topdown, init_model
+
+    from wingpose.datasets.synthetic.video import render_video
+    from wingpose.utils import VideoSink
+    frames, _ = render_video(0, 6, moving=True)
+    folder = tmp_path / 'frames'
+    folder.mkdir()
+    for index, frame in enumerate(frames):
+        cv2.imwrite(str(folder / f'{index:03d}.png'), frame)
+    out = tmp_path / 'drawn.mp4'
+    result = run_tool('tools/demo.py', str(folder), '--config', CONFIG, '--checkpoint',
+                      checkpoint, '--out', str(out), '--fps', '10')
+    assert f'{out}: 6 frames at 10 fps, 0 without a face' in result.stdout
+    drawn = video_frames(str(out))
+    assert len(drawn) == 6 and drawn[0].shape == frames[0].shape
+    assert cv2.VideoCapture(str(out)).get(cv2.CAP_PROP_FPS) == 10
+    saved = json.loads((tmp_path / 'drawn.json').read_text())
+    assert [f['frame'] for f in saved['frames']] == list(range(6))
+    (face, ) = saved['frames'][0]['faces']
+    assert set(face) == {'face', 'box', 'landmarks', 'scores'}
+    model = init_model(CONFIG, checkpoint, device='cpu')
+    expected = inference_topdown(model, frames[0], np.array([face['box']], np.float32))
+    np.testing.assert_allclose(face['landmarks'], expected[0].pred_instances.keypoints[0],
+                               atol=1e-3)
+    # a video file in, a still face gone from two frames: recorded as such, a new track after
+    video = tmp_path / 'clip.avi'
+    sink = VideoSink(str(video), 12, (640, 480))
+    for index, frame in enumerate(render_video(0, 6)[0]):
+        sink.write(np.full_like(frame, 110) if index in (2, 3) else frame)
+    sink.close()
+    result = run_tool('tools/demo.py', str(video), '--config', CONFIG, '--checkpoint',
+                      checkpoint, '--detect-every-frame', '--no-smooth')
+    assert len(video_frames(str(tmp_path / 'clip_landmarks.mp4'))) == 6
+    assert ' 6 frames at 12 fps, 2 without a face' in result.stdout
+    saved = json.loads((tmp_path / 'clip_landmarks.json').read_text())
+    tracks = [[face['face'] for face in frame['faces']] for frame in saved['frames']]
+    assert tracks == [[0], [0], [], [], [1], [1]]
+
+
+def test_demo_names_what_it_cannot_read_or_write(checkpoint, tmp_path):
+    (tmp_path / 'empty').mkdir()
+    broken = tmp_path / 'broken.mp4'
+    broken.write_text('not a video')
+    frames = tmp_path / 'frames'
+    frames.mkdir()
+    cv2.imwrite(str(frames / '0.png'), np.zeros((32, 32, 3), np.uint8))
+    for args, message in (
+            ([str(tmp_path / 'empty')], f'error: no frames in {tmp_path / "empty"}: a folder'),
+            ([str(broken)], f'error: cannot open or decode the video {broken}'),
+            ([str(tmp_path / 'missing.mp4')], 'error: video not found: '),
+            ([str(frames), '--out', str(tmp_path / 'out.xyz')],
+             'cannot write the video ' + str(tmp_path / 'out.xyz') + ': the extension must')):
+        result = run_tool('tools/demo.py', *args, '--config', CONFIG, '--checkpoint',
+                          checkpoint, check=False)
+        assert result.returncode != 0 and message in result.stderr, result.stderr[-2000:]
+        assert 'Traceback' not in result.stderr

@@ -1,5 +1,6 @@
-"""MMPose's 2D pose inferencer for face landmarks, with face boxes given by the caller."""
-from typing import List, Optional, Sequence, Union
+"""MMPose's 2D pose inferencer for face landmarks, with face boxes given by the caller, and a
+streaming mode for video."""
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Union
 
 import numpy as np
 from mmengine.config import ConfigDict
@@ -8,6 +9,8 @@ from torch import nn
 
 from wingpose.engine import check_checkpoint_fits
 from wingpose.registry import INFERENCERS
+from .face_detection import haar_face_boxes
+from .face_tracking import FaceTracker
 
 
 @INFERENCERS.register_module()
@@ -20,7 +23,8 @@ class FaceLandmarkInferencer(Pose2DInferencer):
     however, is discarded for top-down models in MMPose 1.3.2 (``preprocess_single`` resets
     it; open-mmlab/mmpose#3233). This inferencer uses the boxes given for each input, and the
     whole image for an input without boxes. The weights must fit the config's model exactly
-    (MMPose loads them non-strictly, only warning).
+    (MMPose loads them non-strictly, only warning). :meth:`track` is the streaming mode for
+    video: faces tracked from frame to frame, landmarks smoothed.
 
     Example:
         >>> inferencer = FaceLandmarkInferencer('configs/wing/cnn6_300w.py', 'cnn6.pth')
@@ -73,3 +77,14 @@ class FaceLandmarkInferencer(Pose2DInferencer):
         scores = boxes[:, 4] if boxes.shape[1] == 5 else np.ones(len(boxes), np.float32)
         return [self.pipeline(dict(data_info, bbox=box[None, :4], bbox_score=score[None]))
                 for box, score in zip(boxes, scores)]
+
+    def track(self, frames: Iterable[np.ndarray], fps: float,
+              detector: Callable[[np.ndarray], np.ndarray] = haar_face_boxes,
+              **options) -> Iterator[List[Dict]]:
+        """The faces of each frame (BGR arrays taken at ``fps`` frames per second), tracked
+        and smoothed by a :class:`~wingpose.apis.face_tracking.FaceTracker` (``options``:
+        ``track``, ``smooth``, ``redetect_every``, ``min_score``, ``min_iou``,
+        ``min_cutoff``, ``beta``); boxes from ``detector`` (OpenCV's Haar cascade by
+        default). Per frame, a list of faces: ``track`` (its id), ``bbox``, ``keypoints``,
+        ``keypoint_scores``, ``raw_keypoints``."""
+        return FaceTracker(self.model, detector, **options).run(frames, fps)

@@ -1,5 +1,6 @@
 from .atomic_files import WriteError, atomic_write, format_bytes, free_space
 from .configs import config_path, configs_root, register_config_package
+from .video import FrameSource, VideoError, VideoSink, is_video
 
-__all__ = ['WriteError', 'atomic_write', 'config_path', 'configs_root', 'format_bytes',
-           'free_space', 'register_config_package']
+__all__ = ['FrameSource', 'VideoError', 'VideoSink', 'WriteError', 'atomic_write', 'config_path',
+           'configs_root', 'format_bytes', 'free_space', 'is_video', 'register_config_package']

@@ -130,6 +130,20 @@ def per_image_nme(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray,
     return np.where(valid, nme, np.nan)
 
 
+def landmark_jitter(landmarks: np.ndarray, distance: np.ndarray) -> float:
+    """RMS frame-to-frame motion of landmarks over a clip, as a fraction of ``d``:
+    ``sqrt(mean_{t,k} |p_t,k - p_t-1,k|^2 / d_t^2)`` over the consecutive frames that both
+    have landmarks. On a still face all of it is jitter.
+
+    Args:
+        landmarks (np.ndarray): (T, K, 2); NaN in a frame without landmarks.
+        distance (np.ndarray): (T,) normalising distances.
+    """
+    steps = np.linalg.norm(np.diff(landmarks, axis=0), axis=-1) / distance[1:, None]
+    steps = steps[np.isfinite(steps).all(axis=1)]
+    return float(np.sqrt(np.mean(steps**2))) if len(steps) else float('nan')
+
+
 def per_landmark_nme(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray,
                      distance: np.ndarray) -> np.ndarray:
     """NME of each landmark: mean over the images where it is visible (and ``d`` is a
