@@ -89,12 +89,12 @@ def main():
               f'{fps:.1f} fps ({args.frames - found.sum()} moving frames without a face)',
               flush=True)
     for mode in ('detector every frame', 'tracking'):
-        (raw_jitter, raw_nme, _), (jitter, nme, _) = (measured[f'{mode}, raw'],
-                                                       measured[f'{mode}, smoothed'])
-        print(f'smoothing, {mode}: jitter / {raw_jitter / jitter:.1f}, moving NME '
-              f'{(nme / raw_nme - 1) * 100:+.1f} %')
-    print(f"tracking: {measured['tracking, smoothed'][2] / measured['detector every frame, smoothed'][2]:.2f}"  # noqa: E501
-          ' x the frames per second of the detector on every frame (smoothed)')
+        raw, smoothed = measured[f'{mode}, raw'], measured[f'{mode}, smoothed']
+        print(f'smoothing, {mode}: jitter / {raw[0] / smoothed[0]:.1f}, moving NME '
+              f'{(smoothed[1] / raw[1] - 1) * 100:+.1f} %')
+    speed_up = measured['tracking, smoothed'][2] / measured['detector every frame, smoothed'][2]
+    print(f'tracking: {speed_up:.2f} x the frames per second of the detector on every frame '
+          '(smoothed)')
 
 
 if __name__ == '__main__':
