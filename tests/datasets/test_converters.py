@@ -362,6 +362,12 @@ def test_faces_left_out_of_a_dataset_are_named(tmp_path):
     assert 'annotation ids [6]: a crowd annotation, no labelled landmark' in text
     with pytest.raises(ValueError, match=r'5 of 7 faces left out; annotation 1: '):
         FaceLandmarkDataset(**options, invalid_faces='error')
+    # a file of another layout: every face named, an error whatever the setting
+    path.write_text(json.dumps(dict(images=[dict(id=0, file_name='a.jpg', width=50, height=50)],
+                                    annotations=annotations[4:5], categories=[dict(id=1)])))
+    with pytest.raises(ValueError, match=rf"{path}: 1 of 1 faces left out; annotation 4: 19 "
+                                         "landmarks, where the dataset's layout"):
+        FaceLandmarkDataset(**options)
 
 
 def test_labelled_photos_are_the_68_point_faces_with_their_photos(tmp_path):

@@ -172,6 +172,18 @@ def test_demo_with_onnxruntime(checkpoint, tmp_path):
     assert 'box from given, 68 landmarks each (onnxruntime)' in result.stdout
     changed = np.abs(cv2.imread(str(out)).astype(int) - cv2.imread(str(photo))).sum(-1) > 60
     assert changed.sum() > 100
+    # a heatmap model exported on the fly; another model's checkpoint refused
+    from ..apis.test_inferencers import checkpoint_of
+    heatmap = 'configs/synthface/hrnetv2-w18-small_awing_synthface.py'
+    weights = str(tmp_path / 'hrnet.pth')
+    checkpoint_of(heatmap, weights)
+    result = run_tool('tools/demo.py', str(photo), '--config', heatmap, '--checkpoint', weights,
+                      '--out', str(out), '--bbox', '150,20,180,200', '--backend', 'onnxruntime')
+    assert 'box from given, 68 landmarks each (onnxruntime)' in result.stdout
+    result = run_tool('tools/demo.py', str(photo), '--config', heatmap, '--checkpoint',
+                      checkpoint, '--backend', 'onnxruntime', check=False)
+    assert result.returncode != 0 and f'checkpoint {checkpoint} does not fit the model' in \
+        result.stderr
 
 
 @pytest.mark.parametrize('config', [

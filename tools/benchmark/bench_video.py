@@ -1,6 +1,6 @@
 """Landmark jitter and accuracy on video, raw and smoothed, tracked and detected every frame.
 
-    python tools/benchmark/bench_video.py --config CONFIG --checkpoint CKPT [--frames 75]
+    python tools/benchmark/bench_video.py --config CONFIG --checkpoint CKPT [--frames 150]
         [--seed 0] [--min-cutoff 1.0] [--beta 1.0] [--redetect-every 10] [--threads 2]
 
 Two clips rendered by the synthetic generator with exact per-frame landmarks
@@ -22,13 +22,13 @@ import time
 
 import numpy as np
 import torch
-from mmpose.apis import init_model
 
 import wingpose  # noqa: F401  (registries, checkpoint loading, mmpose.apis without torchvision)
-from wingpose.apis import FaceTracker, haar_face_boxes
-from wingpose.datasets.synthetic.video import render_video
-from wingpose.engine import load_checkpoint_strictly
-from wingpose.evaluation.functional import (landmark_jitter, normalising_distance,
+from mmpose.apis import init_model  # noqa: E402
+from wingpose.apis import FaceTracker, haar_face_boxes  # noqa: E402
+from wingpose.datasets.synthetic.video import render_video  # noqa: E402
+from wingpose.engine import load_checkpoint_strictly  # noqa: E402
+from wingpose.evaluation.functional import (landmark_jitter, normalising_distance,  # noqa: E402
                                             per_image_nme, resolve_normalisation)
 
 FPS = 25.
@@ -48,7 +48,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--config', required=True, help='a 68-point model')
     parser.add_argument('--checkpoint', required=True)
-    parser.add_argument('--frames', type=int, default=75, help='frames per clip')
+    parser.add_argument('--frames', type=int, default=150, help='frames per clip')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--min-cutoff', type=float, default=1.0)
     parser.add_argument('--beta', type=float, default=1.0)

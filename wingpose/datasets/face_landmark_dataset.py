@@ -70,7 +70,8 @@ class FaceLandmarkDataset(BaseCocoStyleDataset):
         layout's or that are implausible (:func:`~wingpose.datasets.face_checks.
         implausible_face`: a landmark far outside the image, a box or crop of no size), and
         those MMPose leaves out (a crowd annotation, no labelled landmark, an empty box or
-        crop, landmarks all at or below 0)."""
+        crop, landmarks all at or below 0). A file whose every face is left out is an error
+        (a file of another layout, say)."""
         problems = {id(info): info.pop('implausible') for info in instance_list
                     if 'implausible' in info}
         plausible = [info for info in instance_list if id(info) not in problems]
@@ -88,7 +89,7 @@ class FaceLandmarkDataset(BaseCocoStyleDataset):
         message = (f'{self.ann_file}: {len(instance_list) - len(kept)} of {len(instance_list)} '
                    'faces left out; ' + '; '.join(named[:10])
                    + (f'; and {len(named) - 10} more' if len(named) > 10 else ''))
-        if self.invalid_faces == 'error':
+        if self.invalid_faces == 'error' or not kept:  # nothing left to train or test on
             raise ValueError(message)
         print_log(message, logger='current', level=logging.WARNING)
         return kept

@@ -18,8 +18,8 @@ def render_video(seed: int, num_frames: int, frame_size: Tuple[int, int] = (640,
     ``face_size`` square (:func:`render_face`, the same look in every frame) and placed on a
     grey frame of ``frame_size`` (w, h), each frame with its own Gaussian sensor noise of std
     ``noise`` grey levels. Still: the face sits at the centre, the same pose throughout.
-    Moving: the tile travels a Lissajous path (a quarter of the frame's width and height in
-    amplitude) while the head turns (yaw +-25, pitch +-8, roll +-10 degrees) over the clip.
+    Moving: the tile travels once round an ellipse (an eighth of the frame's width and height
+    in radius) while the head turns (yaw +-25, pitch +-8, roll +-10 degrees) over the clip.
     """
     rng = np.random.default_rng([seed, 0])
     face = sample_face(rng)
@@ -33,7 +33,7 @@ def render_video(seed: int, num_frames: int, frame_size: Tuple[int, int] = (640,
         if moving:
             pose = replace(face, yaw=25 * np.sin(phase), pitch=8 * np.sin(2 * phase),
                            roll=10 * np.sin(phase + 1))
-            centre += [width / 4 * np.sin(phase), height / 4 * np.sin(2 * phase)]
+            centre += [width / 8 * np.sin(phase), height / 8 * np.cos(phase)]
         # the same generator state every frame: the same face, background and light
         tile, points, _, _ = render_face(np.random.default_rng([seed, 1]), pose, face_size)
         frame = np.full((height, width, 3), 110, np.float64)
