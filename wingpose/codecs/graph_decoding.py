@@ -65,15 +65,19 @@ def _step(flat: Tensor, x: Tensor, y: Tensor, dx: int, dy: int, width: int,
         difference[..., 0]))
 
 
-class MSRADecoding(nn.Module):
-    """MMPose's ``MSRAHeatmap`` (``unbiased=False``): the argmax cell (-1 where the maximum is
-    not positive), a quarter pixel towards the larger neighbour (``refine_keypoints``: x
-    where 1 < x < W - 1, y where 1 < y < H - 1), times the stride; scores the maxima."""
+class _StridedDecoding(nn.Module):
+    """A decoding from heatmap cells to input pixels: ``stride`` is input size / heatmap size."""
 
     def __init__(self, input_size: Tuple[int, int], heatmap_size: Tuple[int, int]):
         super().__init__()
         self.register_buffer('stride', torch.tensor(input_size, dtype=torch.float32)
                              / torch.tensor(heatmap_size, dtype=torch.float32))
+
+
+class MSRADecoding(_StridedDecoding):
+    """MMPose's ``MSRAHeatmap`` (``unbiased=False``): the argmax cell (-1 where the maximum is
+    not positive), a quarter pixel towards the larger neighbour (``refine_keypoints``: x
+    where 1 < x < W - 1, y where 1 < y < H - 1), times the stride; scores the maxima."""
 
     def forward(self, heatmaps: Tensor) -> Decoded:
         h, w = heatmaps.shape[-2:]
@@ -86,15 +90,10 @@ class MSRADecoding(nn.Module):
         return cells * self.stride, scores
 
 
-class AWingDecoding(nn.Module):
+class AWingDecoding(_StridedDecoding):
     """``AWingHeatmap`` (the official ``get_preds_fromhm``): the argmax cell's centre plus a
     quarter pixel towards the larger neighbour on each axis when the cell is not on the border,
     times the stride, in the pixel-centre frame; scores the maxima."""
-
-    def __init__(self, input_size: Tuple[int, int], heatmap_size: Tuple[int, int]):
-        super().__init__()
-        self.register_buffer('stride', torch.tensor(input_size, dtype=torch.float32)
-                             / torch.tensor(heatmap_size, dtype=torch.float32))
 
     def forward(self, heatmaps: Tensor) -> Decoded:
         h, w = heatmaps.shape[-2:]
