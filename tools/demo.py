@@ -4,7 +4,7 @@
         [--backend pytorch|onnxruntime [--onnx MODEL.onnx]]
     python tools/demo.py VIDEO_OR_FOLDER --config CONFIG --checkpoint CKPT [--out OUT.mp4]
         [--landmarks OUT.json] [--fps 25] [--detect-every-frame] [--redetect-every 10]
-        [--no-smooth] [--min-cutoff 1.0] [--beta 1.0] [--backend ...]
+        [--no-smooth] [--min-cutoff 0.5] [--beta 10] [--backend ...]
 
 An image is drawn with MMPose's visualizer (PNG). Without ``--bbox`` the faces come from
 OpenCV's bundled Haar cascade (no download); where it finds none, the whole image is the box.
@@ -170,9 +170,9 @@ def main():
                         'checked by the detector')
     parser.add_argument('--no-smooth', action='store_true',
                         help='video: no One-Euro filtering of the landmarks')
-    parser.add_argument('--min-cutoff', type=float, default=1.0,
+    parser.add_argument('--min-cutoff', type=float, default=0.5,
                         help='video: the One-Euro filter\'s cut-off at rest (Hz)')
-    parser.add_argument('--beta', type=float, default=1.0,
+    parser.add_argument('--beta', type=float, default=10.,
                         help='video: the One-Euro filter\'s speed coefficient (per face '
                         'size per second)')
     parser.add_argument('--device', default='cpu')

@@ -1,7 +1,7 @@
 """Landmark jitter and accuracy on video, raw and smoothed, tracked and detected every frame.
 
     python tools/benchmark/bench_video.py --config CONFIG --checkpoint CKPT [--frames 150]
-        [--seed 0] [--min-cutoff 0.5] [--beta 5] [--redetect-every 10] [--threads 2]
+        [--seed 0] [--min-cutoff 0.5] [--beta 10] [--redetect-every 10] [--threads 2]
         [--settle 1]
 
 Two clips rendered by the synthetic generator with exact per-frame landmarks
@@ -53,7 +53,7 @@ def main():
     parser.add_argument('--frames', type=int, default=150, help='frames per clip')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--min-cutoff', type=float, default=0.5)
-    parser.add_argument('--beta', type=float, default=5.)
+    parser.add_argument('--beta', type=float, default=10.)
     parser.add_argument('--redetect-every', type=int, default=10)
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--settle', type=float, default=1.,
