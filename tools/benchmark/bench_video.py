@@ -16,8 +16,9 @@ One line per setting:
 jitter: RMS frame-to-frame landmark motion on the still face after its first ``--settle``
 seconds (a track's box moves from the detector's box to its landmarks' extent meanwhile), in %
 of its inter-ocular distance (``landmark_jitter``); moving NME: NME (inter-ocular) on the
-moving face, over the frames with a face; fps: frames per second over both clips on ``--threads`` CPU threads. Then
-the ratios: smoothing's jitter reduction and moving NME change, tracking's speed-up.
+moving face, over the frames with a face; fps: frames per second over both clips on
+``--threads`` CPU threads. Then the ratios: smoothing's jitter reduction and moving NME change,
+tracking's speed-up.
 """
 import argparse
 import time
