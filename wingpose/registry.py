@@ -10,7 +10,9 @@ Nothing of wingpose is ever registered into MMPose's registries, so MMPose's own
   MMPose and MMEngine.
 
 Every MMPose registry gets a child, so that switching the default scope to ``wingpose`` never
-loses a name MMPose defines.
+loses a name MMPose defines. One MMPose name is given a wingpose class in wingpose's scope:
+``TopdownPoseEstimator``, MMPose's with strict weight loading
+(:class:`wingpose.models.TopdownPoseEstimator`).
 """
 from mmengine.registry import Registry
 from mmpose import registry as mmpose_registry
