@@ -72,7 +72,9 @@ class OnnxRuntimeTopdownEstimator(BaseModel):
         if train_cfg:
             raise ValueError(f'{type(self).__name__} does not train: train_cfg must be empty, '
                              f'got {train_cfg}')
-        super().__init__(data_preprocessor=data_preprocessor or dict(type='PoseDataPreprocessor'),
+        # MMPose's preprocessor by its scoped name: it builds without a default scope
+        super().__init__(data_preprocessor=data_preprocessor
+                         or dict(type='mmpose.PoseDataPreprocessor'),
                          init_cfg=init_cfg)
         self.onnx_file = onnx_file
         self.graph = OnnxLandmarkModel(onnx_file, threads)
