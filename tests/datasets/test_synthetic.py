@@ -104,3 +104,35 @@ def test_validation_is_carved_from_the_training_set_only(tmp_path):
         assert val['annotations'] == train['annotations'][-3:]
     with pytest.raises(ValueError, match=r'num_val must be in \[1, 10\)'):
         carve_validation(str(root), 10)
+
+
+def test_label_noise_moves_training_labels_along_their_contours(tmp_path):
+    """Noise on the training labels only, its std along and across each contour as asked; the
+    images and the test labels are those of the dataset without it."""
+    from wingpose.datasets.synthetic.label_noise import ALONG_TO_ACROSS, contour_tangents
+    exact, noisy = str(tmp_path / 'exact'), str(tmp_path / 'noisy')
+    generate_synthetic_faces(exact, num_train=40, num_test=4, seed=5, image_size=96)
+    generate_synthetic_faces(noisy, num_train=40, num_test=4, seed=5, image_size=96,
+                             label_noise=3.)
+
+    def keypoints(root, split):
+        with open(osp.join(root, 'annotations', f'synthface_68_{split}.json')) as f:
+            annotations = json.load(f)['annotations']
+        return np.array([a['keypoints'] for a in annotations]).reshape(len(annotations), 68, 3)
+
+    assert np.array_equal(keypoints(exact, 'test'), keypoints(noisy, 'test'))
+    clean, moved = keypoints(exact, 'train')[..., :2], keypoints(noisy, 'train')[..., :2]
+    along = np.stack([contour_tangents(face) for face in clean])
+    across = np.stack([-along[..., 1], along[..., 0]], axis=-1)
+    inter_ocular = np.linalg.norm(clean[:, 36] - clean[:, 45], axis=1)[:, None]
+    delta = moved - clean
+    std_along = np.sqrt(np.mean(((delta * along).sum(-1) / inter_ocular)**2)) * 100
+    std_across = np.sqrt(np.mean(((delta * across).sum(-1) / inter_ocular)**2)) * 100
+    assert std_along == pytest.approx(3., rel=0.1)  # 2720 draws: 2 % standard error
+    assert std_across == pytest.approx(3. / ALONG_TO_ACROSS, rel=0.1)
+    for name in ('train/000000.jpg', 'test/000001.jpg'):
+        assert np.array_equal(cv2.imread(osp.join(exact, 'images', name)),
+                              cv2.imread(osp.join(noisy, 'images', name)))
+    with pytest.raises(ValueError, match='label_noise is a percentage of the inter-ocular '
+                                         'distance, >= 0; got -1'):
+        generate_synthetic_faces(str(tmp_path / 'bad'), 4, 4, label_noise=-1)

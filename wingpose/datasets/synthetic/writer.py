@@ -11,6 +11,7 @@ import numpy as np
 
 from ..converters.coco import face_record, landmark_box, write_coco
 from .geometry import sample_face, to_aflw19
+from .label_noise import noisy_landmarks
 from .render import render_face
 
 SPLITS = ('train', 'test')
@@ -27,13 +28,18 @@ def yaw_band(yaw: float) -> str:
     return next(name for name, low, high in YAW_BANDS if low <= abs(yaw) < high)
 
 
-def _face_records(seed: int, split: str, index: int, image_size: int,
-                  image_dir: str) -> Tuple[tuple, tuple]:
-    """Render sample ``index`` of ``split``; its (image, annotation) records, 68 and 19 points."""
+def _face_records(seed: int, split: str, index: int, image_size: int, image_dir: str,
+                  label_noise: float = 0.) -> Tuple[tuple, tuple]:
+    """Render sample ``index`` of ``split``; its (image, annotation) records, 68 and 19 points.
+    Training labels get ``label_noise`` (:func:`noisy_landmarks`) from a stream of their own,
+    so the images are those of a dataset without it."""
     index = int(index)
     rng = np.random.default_rng([seed, SPLITS.index(split), index])
     face = sample_face(rng)
     image, points, self_vis, occluded = render_face(rng, face, image_size)
+    if label_noise and split == 'train':
+        points = noisy_landmarks(points, label_noise, np.random.default_rng(
+            [seed, SPLITS.index(split), index, 1]))
     file_name = f'{split}/{index:06d}.jpg'
     cv2.imwrite(osp.join(image_dir, file_name), image, [cv2.IMWRITE_JPEG_QUALITY, 95])
 
@@ -56,13 +62,18 @@ def _face_records(seed: int, split: str, index: int, image_size: int,
 
 
 def _render_chunk(args) -> List[Tuple[tuple, tuple]]:
-    seed, split, indices, image_size, image_dir = args
-    return [_face_records(seed, split, i, image_size, image_dir) for i in indices]
+    seed, split, indices, image_size, image_dir, label_noise = args
+    return [_face_records(seed, split, i, image_size, image_dir, label_noise) for i in indices]
 
 
 def generate_synthetic_faces(out_dir: str, num_train: int, num_test: int, seed: int = 0,
-                             image_size: int = 256, workers: int = 2) -> Dict[str, dict]:
+                             image_size: int = 256, workers: int = 2,
+                             label_noise: float = 0.) -> Dict[str, dict]:
     """Write ``out_dir/{images/{train,test}, annotations/synthface_{68,19}_{split}.json}``.
+
+    ``label_noise`` (% of the inter-ocular distance) adds annotation noise to the training
+    labels only (:func:`~wingpose.datasets.synthetic.label_noise.noisy_landmarks`); the test
+    labels stay exact.
 
     Deterministic for a seed (each sample has its own random stream, whatever ``workers``).
     Idempotent: an existing dataset made with the same settings is kept; one made with other
@@ -73,8 +84,13 @@ def generate_synthetic_faces(out_dir: str, num_train: int, num_test: int, seed: 
         dict: per split, the counts of images, of each yaw band (:data:`YAW_BANDS`) and of
         AFLW-frontal faces (19 points).
     """
+    if not (np.isfinite(label_noise) and label_noise >= 0):
+        raise ValueError(f'label_noise is a percentage of the inter-ocular distance, >= 0; got '
+                         f'{label_noise}')
     settings = dict(num_train=num_train, num_test=num_test, seed=seed, image_size=image_size,
                     format=FORMAT)
+    if label_noise:  # (a dataset without noise keeps the settings it was made with)
+        settings['label_noise'] = float(label_noise)
     manifest = osp.join(out_dir, MANIFEST)
     if osp.exists(manifest):
         with open(manifest) as f:
@@ -88,7 +104,7 @@ def generate_synthetic_faces(out_dir: str, num_train: int, num_test: int, seed: 
         raise ValueError(f'{out_dir} exists and is not an empty folder or a synthetic face '
                          f'dataset (no {MANIFEST})')
     for name, value in settings.items():
-        if name != 'format' and value < (0 if name == 'seed' else 1):
+        if name not in ('format', 'label_noise') and value < (0 if name == 'seed' else 1):
             raise ValueError(f'{name} must be {">= 0" if name == "seed" else ">= 1"}, '
                              f'got {value}')
     partial = out_dir.rstrip('/') + '.partial'
@@ -99,7 +115,7 @@ def generate_synthetic_faces(out_dir: str, num_train: int, num_test: int, seed: 
     with Pool(workers) if workers > 1 else _Serial() as pool:
         for split, count in zip(SPLITS, (num_train, num_test)):
             os.makedirs(osp.join(image_dir, split))
-            chunks = [(seed, split, idx, image_size, image_dir)
+            chunks = [(seed, split, idx, image_size, image_dir, label_noise)
                       for idx in np.array_split(np.arange(count), max(1, count // 64))]
             records = [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
             written = {layout: write_coco(
