@@ -103,7 +103,7 @@ class FaceTracker:
         min_iou (float): The overlap that matches a detection to a track. Default: 0.3.
         min_cutoff, beta (float): The One-Euro filter's (:class:`OneEuroFilter`). Default:
             0.5 Hz and 10 per face size per second (``tools/benchmark/bench_video.py``:
-            jitter cut 12x, NME on a moving face +4 %).
+            jitter cut 10x, NME on a moving face +3 %).
     """
     model: nn.Module
     detector: Callable[[np.ndarray], np.ndarray]
