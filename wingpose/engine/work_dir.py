@@ -9,7 +9,7 @@ import tempfile
 from contextlib import contextmanager
 from typing import Iterator, List, Optional, Tuple
 
-from wingpose.utils import free_space
+from wingpose.utils import WriteError, free_space
 from .checkpoint import verify_checkpoint
 
 LOCK_FILE = '.train.lock'
@@ -19,11 +19,8 @@ class WorkDirBusyError(RuntimeError):
     """Another training holds the work directory."""
 
 
-class WorkDirError(OSError):
+class WorkDirError(WriteError):
     """A work directory that cannot be created or written."""
-
-    def __str__(self) -> str:
-        return self.strerror
 
 
 def check_work_dir(work_dir: str) -> None:

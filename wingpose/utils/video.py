@@ -25,8 +25,7 @@ class FrameSource:
     """The frames of a video file or of a folder of images (sorted by name), BGR uint8.
 
     Opening checks that the first frame decodes; ``fps`` is the video's rate (``fps`` given
-    for a folder, or for a video that does not say), ``size`` is (w, h) and ``count`` the
-    number of frames (a video's container count, which OpenCV may only estimate).
+    for a folder, or for a video that does not say) and ``size`` is (w, h).
     """
 
     def __init__(self, path: str, fps: float = 25.):
@@ -41,7 +40,7 @@ class FrameSource:
             first = cv2.imread(self.files[0])
             if first is None:
                 raise VideoError(f'cannot read the frame {self.files[0]}')
-            self.fps, self.count = fps, len(self.files)
+            self.fps = fps
         else:
             if not osp.isfile(path):
                 raise VideoError(f'video not found: {path}')
@@ -51,7 +50,6 @@ class FrameSource:
             if not ok:
                 raise VideoError(f'cannot open or decode the video {path}')
             self.fps = capture.get(cv2.CAP_PROP_FPS) or fps
-            self.count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
             capture.release()
         self.size = (first.shape[1], first.shape[0])
 
