@@ -11,3 +11,6 @@ val_dataloader = dict(dataset=dict(
     data_root=data_root, metainfo=metainfo, ann_file='annotations/synthface_68_test.json'))
 test_dataloader = val_dataloader
 default_hooks = dict(checkpoint=dict(save_best='NME_inter_ocular', rule='less'))
+# the 300W normalisations, and the face box for the profiles (their eyes' distance collapses)
+val_evaluator = dict(norms=['inter_ocular', 'inter_pupil', 'bbox'])
+test_evaluator = val_evaluator

@@ -17,6 +17,40 @@ AFLW19_FROM_68 = ((17, ), (19, ), (21, ), (22, ), (24, ), (26, ), (36, ), (37, 3
                   (39, ), (42, ), (43, 44, 46, 47), (45, ), (31, ), (30, ), (35, ), (48, ),
                   (51, 57), (54, ), (8, ))
 
+
+def _wflw98_from_68() -> np.ndarray:
+    """WFLW's 98 landmarks as points along the iBUG-68 contours, the (98, 68) weights: the jaw
+    at every half step, the brows' upper edges as they are and their lower edges at the half
+    steps a fifth of the way to the eye centre, each eyelid (corner to corner) at quarter
+    steps, nose and lips as they are, the pupils at the eye centres."""
+    weights = np.zeros((98, 68))
+
+    def along(row: int, chain, position: float, share: float = 1.) -> None:
+        low = min(int(position), len(chain) - 2)
+        weights[row, chain[low]] += share * (low + 1 - position)
+        weights[row, chain[low + 1]] += share * (position - low)
+
+    for j in range(33):
+        along(j, range(17), j / 2)
+    for first, brow, eye in ((33, range(17, 22), range(36, 42)),
+                             (42, range(22, 27), range(42, 48))):
+        weights[range(first, first + 5), list(brow)] = 1.
+        for k in range(4):  # the lower edge, from the inner end back to the outer one
+            along(first + 5 + k, brow, 3.5 - k, .8)
+            weights[first + 5 + k, list(eye)] += .2 / 6
+    weights[range(51, 60), range(27, 36)] = 1.
+    for first, (c0, u1, u2, c3, l1, l2) in ((60, range(36, 42)), (68, range(42, 48))):
+        for k in range(5):
+            along(first + k, (c0, u1, u2, c3), .75 * k)
+        for k in range(1, 4):
+            along(first + 4 + k, (c3, l1, l2, c0), .75 * k)
+    weights[range(76, 96), range(48, 68)] = 1.
+    weights[96, 36:42] = weights[97, 42:48] = 1 / 6
+    return weights
+
+
+WFLW98_FROM_68 = _wflw98_from_68()
+
 # Points that move with an opened jaw, with how far they move (fraction of the opening).
 _JAW_OPENING = {5: .3, 6: .5, 7: .6, 8: .65, 9: .6, 10: .5, 11: .3, 55: .9, 56: 1., 57: 1.,
                 58: 1., 59: .9, 65: 1., 66: 1., 67: 1., 48: .4, 54: .4, 60: .45, 64: .45}
@@ -102,3 +136,10 @@ def to_aflw19(points: np.ndarray, visible: np.ndarray):
     """AFLW-19 landmarks and visibility from iBUG-68 ones (a group is visible if all are)."""
     return (np.stack([points[list(g)].mean(axis=0) for g in AFLW19_FROM_68]),
             np.array([visible[list(g)].all() for g in AFLW19_FROM_68]))
+
+
+def to_wflw98(points: np.ndarray, visible: np.ndarray):
+    """WFLW-98 landmarks and visibility from iBUG-68 ones (:data:`WFLW98_FROM_68`; a point is
+    visible if all the points it is placed between are)."""
+    return (WFLW98_FROM_68 @ points,
+            ~((WFLW98_FROM_68 > 0) @ ~np.asarray(visible, bool)).astype(bool))

@@ -1,4 +1,5 @@
-"""Write the synthetic face benchmark: images and MMPose COCO-style JSON (68 and 19 points)."""
+"""Write the synthetic face benchmark: images and MMPose COCO-style JSON (68, 19 and 98
+points)."""
 import json
 import os
 import os.path as osp
@@ -10,7 +11,7 @@ import cv2
 import numpy as np
 
 from ..converters.coco import face_record, landmark_box, write_coco
-from .geometry import sample_face, to_aflw19
+from .geometry import sample_face, to_aflw19, to_wflw98
 from .label_noise import noisy_landmarks
 from .render import render_face
 
@@ -20,7 +21,9 @@ SPLITS = ('train', 'test')
 YAW_BANDS = (('yaw_0_15', 0., 15.), ('yaw_15_45', 15., 45.), ('yaw_45_90', 45., 90.01))
 MANIFEST = 'manifest.json'
 # the layout of the annotations; a dataset written by another version is not reused
-FORMAT = 2
+FORMAT = 3
+# the layouts written from each face: iBUG 68, AFLW 19, WFLW 98
+LAYOUTS = ('68', '19', '98')
 
 
 def yaw_band(yaw: float) -> str:
@@ -29,10 +32,10 @@ def yaw_band(yaw: float) -> str:
 
 
 def _face_records(seed: int, split: str, index: int, image_size: int, image_dir: str,
-                  label_noise: float = 0.) -> Tuple[tuple, tuple]:
-    """Render sample ``index`` of ``split``; its (image, annotation) records, 68 and 19 points.
-    Training labels get ``label_noise`` (:func:`noisy_landmarks`) from a stream of their own,
-    so the images are those of a dataset without it."""
+                  label_noise: float = 0.) -> Tuple[tuple, tuple, tuple]:
+    """Render sample ``index`` of ``split``; its (image, annotation) records in each of
+    :data:`LAYOUTS`. Training labels get ``label_noise`` (:func:`noisy_landmarks`) from a
+    stream of their own, so the images are those of a dataset without it."""
     index = int(index)
     rng = np.random.default_rng([seed, SPLITS.index(split), index])
     face = sample_face(rng)
@@ -52,16 +55,20 @@ def _face_records(seed: int, split: str, index: int, image_size: int, image_dir:
     # 19 points: AFLW convention, self-occluded points are not annotated (0); box_size as in
     # the AFLW converter (MMPose's AFLWDataset needs it)
     v19 = np.where(~vis19, 0, np.where(occluded19, 1, 2))
+    # 98 points: all labelled (WFLW convention), as the 68 they are placed between
+    points98, seen98 = to_wflw98(points, self_vis & ~occluded)
     where = f'synthetic {split} face {index}'
     pose = dict(yaw=face.yaw, pitch=face.pitch, roll=face.roll)
     return (face_record(index, file_name, image_size, image_size, points, v68, box, where,
                         [band], pose=pose),
             face_record(index, file_name, image_size, image_size, points19, v19, box, where,
                         [band] + (['frontal'] if vis19.all() else []), pose=pose,
-                        box_size=float(np.sqrt(box[2] * box[3]))))
+                        box_size=float(np.sqrt(box[2] * box[3]))),
+            face_record(index, file_name, image_size, image_size, points98,
+                        np.where(seen98, 2, 1), box, where, [band], pose=pose))
 
 
-def _render_chunk(args) -> List[Tuple[tuple, tuple]]:
+def _render_chunk(args) -> List[Tuple[tuple, tuple, tuple]]:
     seed, split, indices, image_size, image_dir, label_noise = args
     return [_face_records(seed, split, i, image_size, image_dir, label_noise) for i in indices]
 
@@ -69,7 +76,7 @@ def _render_chunk(args) -> List[Tuple[tuple, tuple]]:
 def generate_synthetic_faces(out_dir: str, num_train: int, num_test: int, seed: int = 0,
                              image_size: int = 256, workers: int = 2,
                              label_noise: float = 0.) -> Dict[str, dict]:
-    """Write ``out_dir/{images/{train,test}, annotations/synthface_{68,19}_{split}.json}``.
+    """Write ``out_dir/{images/{train,test}, annotations/synthface_{68,19,98}_{split}.json}``.
 
     ``label_noise`` (% of the inter-ocular distance) adds annotation noise to the training
     labels only (:func:`~wingpose.datasets.synthetic.label_noise.noisy_landmarks`); the test
@@ -120,7 +127,7 @@ def generate_synthetic_faces(out_dir: str, num_train: int, num_test: int, seed: 
             records = [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
             written = {layout: write_coco(
                 osp.join(partial, 'annotations', f'synthface_{layout}_{split}.json'),
-                layout_records) for layout, layout_records in zip(('68', '19'), zip(*records))}
+                layout_records) for layout, layout_records in zip(LAYOUTS, zip(*records))}
             counts[split] = dict(images=written['68']['all'],
                                  **{name: written['68'].get(name, 0) for name, *_ in YAW_BANDS},
                                  frontal=written['19'].get('frontal', 0))
@@ -132,15 +139,15 @@ def generate_synthetic_faces(out_dir: str, num_train: int, num_test: int, seed: 
 
 def carve_validation(out_dir: str, num_val: int) -> Dict[str, str]:
     """Split the training set of a synthetic dataset into ``fit`` and ``val``: the last
-    ``num_val`` training faces (by index) form ``synthface_{68,19}_val.json``, the others
-    ``synthface_{68,19}_fit.json``, beside the other annotation files. For choosing
+    ``num_val`` training faces (by index) form ``synthface_{68,19,98}_val.json``, the others
+    ``synthface_{68,19,98}_fit.json``, beside the other annotation files. For choosing
     hyper-parameters without touching the test set. Deterministic; rewritten on each call.
 
     Returns:
         dict: ``fit`` and ``val`` annotation paths of the 68-point layout, relative to
         ``out_dir``.
     """
-    for layout in ('68', '19'):
+    for layout in LAYOUTS:
         path = osp.join(out_dir, 'annotations', f'synthface_{layout}_train.json')
         if not osp.isfile(path):
             raise FileNotFoundError(f'{path}: no synthetic training set to split (run '

@@ -1,20 +1,21 @@
-# The heatmap study's STAR model on the synthetic benchmark, reduced for CPU: STAR's hourglass
-# (STARHourglassNet: CoordConv, point and edge maps gating the distributions) with 2 stacks of
-# depth 3 and 64 channels instead of 4 x 4 x 256, 128x128 input and 32x32 heatmaps instead of
-# 256 / 64, batch 16, the CPU schedule (Adam 1e-3, linear decay, no EMA). Kept from STAR's
-# recipe: the losses and their weights (STAR x1, AWing + map x10 on points and on edges, the
-# stack weights 2^s / 2^(n-1): 0.5 and 1), the targets (sigma 1.5 of the input drawn at the
-# input and downsampled, landmarks outside the crop moved onto its border; edge maps), STAR's
-# [-1, 1] frame and crop centre (AlignCornersTopdownAffine), soft-argmax decoding, no flip test.
+# The heatmap study's STAR model on the synthetic benchmark's WFLW-98 layout, reduced for CPU:
+# STAR's hourglass (STARHourglassNet: CoordConv, point and edge maps gating the distributions)
+# with 2 stacks of depth 3 and 64 channels instead of 4 x 4 x 256, 64x64 input and 16x16
+# heatmaps instead of 256 / 64 (the same 4x downsampling), batch 16, the CPU schedule (Adam
+# 1e-3, linear decay, no EMA). Kept from STAR's recipe: the losses and their weights (STAR x1,
+# AWing + map x10 on points and on edges, the stack weights 2^s / 2^(n-1): 0.5 and 1), the
+# targets (sigma 1.5 of the input drawn at the input and downsampled, landmarks outside the
+# crop moved onto its border; edge maps), STAR's [-1, 1] frame and crop centre
+# (AlignCornersTopdownAffine), soft-argmax decoding, no flip test.
 _base_ = [
-    '../_base_/data/synthface68.py', '../_base_/models/stackedhg_star.py',
+    '../_base_/data/synthface98.py', '../_base_/models/stackedhg_star.py',
     '../_base_/schedules/synthface_cpu.py'
 ]
-codec = dict(type='SoftArgmaxHeatmap', input_size=(128, 128), heatmap_size=(32, 32), sigma=1.5,
+codec = dict(type='SoftArgmaxHeatmap', input_size=(64, 64), heatmap_size=(16, 16), sigma=1.5,
              render_at_input=True, align_corners=False, clip_to_input=True)
 model = dict(
-    backbone=dict(num_keypoints=68, num_stacks=2, depth=3, channels=64),
-    head=dict(out_channels=68, num_boundaries=9, stack_weights=(0.5, 1.), decoder=codec))
+    backbone=dict(num_keypoints=98, num_stacks=2, depth=3, channels=64),
+    head=dict(out_channels=98, num_boundaries=9, stack_weights=(0.5, 1.), decoder=codec))
 train_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale'),
