@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.wingpose-installed
 PYTEST_ARGS ?=
 DEMO_DATA ?= data/synthface
-DEMO_CONFIG ?= configs/synthface/cnn6-cnn7_wing_pdb_synthface.py
+DEMO_CONFIG ?= configs/synthface/cnn6_wing_synthface.py
 DEMO_WORK_DIR ?= work_dirs/demo
 
 .PHONY: install test demo clean-venv

@@ -23,11 +23,11 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data', default='data/synthface', help='synthetic dataset folder')
-    parser.add_argument('--num-train', type=int, default=1200)
-    parser.add_argument('--num-test', type=int, default=400)
+    parser.add_argument('--num-train', type=int, default=8000)
+    parser.add_argument('--num-test', type=int, default=600)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--config',
-                        default='configs/synthface/cnn6-cnn7_wing_pdb_synthface.py')
+                        default='configs/synthface/cnn6_wing_synthface.py')
     parser.add_argument('--work-dir', default='work_dirs/demo')
     return parser.parse_args()
 

@@ -26,7 +26,7 @@ def test_deterministic_for_a_seed(tmp_path):
 
 
 def test_landmarks_inside_the_image_and_layouts(synthface):
-    for layout, k in ((68, 68), (19, 19)):
+    for layout, k in ((68, 68), (19, 19), (98, 98)):
         data = load(synthface, layout, 'test')
         for image, ann in zip(data['images'], data['annotations']):
             points = np.asarray(ann['keypoints']).reshape(-1, 3)
@@ -86,6 +86,30 @@ def test_idempotent_and_refuses_other_settings(tmp_path):
     assert not osp.exists(root + '.partial')
 
 
+def test_the_98_points_lie_along_the_68_point_contours(synthface):
+    """WFLW's layout from the same faces: the jaw at every half step of the 68-point jaw, the
+    eye corners, nose and lips where the 68 have them, the pupils at the eye centres, the
+    brows' lower edges between their upper edges and the eyes; each point seen only where the
+    points it lies between are."""
+    from wingpose.datasets.synthetic import WFLW98_FROM_68
+    np.testing.assert_allclose(WFLW98_FROM_68.sum(axis=1), 1.)
+    for ann68, ann98 in zip(load(synthface, 68, 'test')['annotations'],
+                            load(synthface, 98, 'test')['annotations']):
+        p68 = np.asarray(ann68['keypoints']).reshape(-1, 3)
+        p98 = np.asarray(ann98['keypoints']).reshape(-1, 3)
+        np.testing.assert_allclose(p98[0:33:2, :2], p68[0:17, :2], atol=1e-3)
+        np.testing.assert_allclose(p98[1:33:2, :2], (p68[0:16, :2] + p68[1:17, :2]) / 2,
+                                   atol=1e-3)
+        for w98, w68 in ((60, 36), (64, 39), (68, 42), (72, 45), (54, 30), (76, 48)):
+            np.testing.assert_allclose(p98[w98, :2], p68[w68, :2], atol=1e-3)
+        np.testing.assert_allclose(p98[96, :2], p68[36:42, :2].mean(axis=0), atol=1e-3)
+        lower_brow, upper_brow, eye = p98[38:42, 1].mean(), p98[33:38, 1].mean(), p98[96, 1]
+        assert upper_brow < lower_brow < eye  # image y grows downwards
+        hidden = p68[:, 2] < 2
+        assert (p98[0:33:2, 2] < 2).tolist() == hidden[0:17].tolist()
+        assert ann98['subset'] == ann68['subset'] and ann98['bbox'] == ann68['bbox']
+
+
 def test_validation_is_carved_from_the_training_set_only(tmp_path):
     from wingpose.datasets.synthetic import carve_validation
     root = tmp_path / 'd'
@@ -93,7 +117,7 @@ def test_validation_is_carved_from_the_training_set_only(tmp_path):
     paths = carve_validation(str(root), 3)
     assert paths == dict(fit='annotations/synthface_68_fit.json',
                          val='annotations/synthface_68_val.json')
-    for layout in (68, 19):
+    for layout in (68, 19, 98):
         fit, val = (load(root, layout, s) for s in ('fit', 'val'))
         train, test = (load(root, layout, s) for s in ('train', 'test'))
         names = {s: {i['file_name'] for i in d['images']}

@@ -1,53 +1,29 @@
-"""The reproduction's statistics: the rate sweep's choices and extensions, mean and spread
-over seeds, and the papers' claims decided by them."""
-from typing import Dict, List
+"""The reproduction's statistics: a run's headline figure on its study's protocol, mean and
+spread over seeds, and the papers' claims decided by them."""
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .studies import CNN7, LOSSES, RATE_LADDER, TWO_STAGE, Method, sweep_method, sweep_name
+from .runner import RunResult
+from .studies import CNN7, PROTOCOLS, STUDIES, TWO_STAGE, Protocol
+
+Results = Dict[str, Dict[str, List[RunResult]]]  # study -> method -> one result per seed
+VERDICTS = ('reproduced', 'contradicted', 'undecided')
 
 
-def rate_scores(sweep: Dict[str, List[dict]], loss: str) -> Dict[float, float]:
-    """The swept rates of ``loss`` and their validation NME io (mean over their runs)."""
-    return {rate: np.mean([r['metrics']['NME_inter_ocular'] for r in sweep[sweep_name(loss, rate)]])
-            for rate in RATE_LADDER if sweep_name(loss, rate) in sweep}
+def norm_of(metric: str) -> str:
+    """The normalisation of an NME metric key (``NME_bbox`` -> ``bbox``)."""
+    return metric.split('NME_', 1)[1]
 
 
-def best_rates(sweep: Dict[str, List[dict]]) -> Dict[str, float]:
-    """Per loss, the swept rate with the lowest validation NME io (mean over its runs)."""
-    best = {}
-    for loss, _ in LOSSES:
-        scores = rate_scores(sweep, loss)
-        if not scores:
-            raise RuntimeError(f'the learning-rate sweep has no run of {loss}')
-        best[loss] = min(scores, key=scores.get)
-    return best
-
-
-def sweep_extensions(sweep: Dict[str, List[dict]]) -> List[Method]:
-    """The sweep's next runs: for each loss swept at two rates or more whose best rate is the
-    largest (smallest) of its grid, the next rate up (down) RATE_LADDER, while there is one."""
-    extra = []
-    for loss, _ in LOSSES:
-        scores = rate_scores(sweep, loss)
-        if len(scores) < 2:
-            continue
-        best = min(scores, key=scores.get)
-        step = 1 if best == max(scores) else -1 if best == min(scores) else 0
-        index = RATE_LADDER.index(best) + step
-        if step and 0 <= index < len(RATE_LADDER):
-            extra.append(sweep_method(loss, RATE_LADDER[index]))
-    return extra
-
-
-def sweep_unfinished(missing: List[str]) -> bool:
-    """Whether --report-only found sweep runs unfinished (no rate can be chosen yet)."""
-    return any(m.startswith('lr_sweep:') for m in missing)
-
-
-def metric(metrics: dict, subset: str, key: str) -> float:
-    """A figure of the full set or a subset; NaN when the test set has no such subset."""
-    return metrics.get(key if subset == 'full' else f'{subset}/{key}', float('nan'))
+def headline(run: RunResult, protocol: Protocol,
+             subsets: Optional[Sequence[str]] = None) -> Tuple[float, float]:
+    """A run's figure on ``protocol``: its NME (%) over the protocol's faces (or ``subsets``),
+    and the share (%) of those faces under 2 % NME; NaN where the test set has none."""
+    nme = run.nme(norm_of(protocol.metric), protocol.subsets if subsets is None else subsets)
+    if not len(nme):
+        return float('nan'), float('nan')
+    return float(nme.mean()), float(100 * (nme < 2.).mean())
 
 
 def spread_of(values: np.ndarray) -> str:
@@ -56,78 +32,105 @@ def spread_of(values: np.ndarray) -> str:
         else f'{values.mean():.2f}'
 
 
-def nme_of(results: Dict[str, List[dict]], method: str, subset: str = 'full') -> np.ndarray:
-    """NME inter-ocular of each seed of a method."""
-    return np.array([metric(r['metrics'], subset, 'NME_inter_ocular') for r in results[method]])
+def seed_spread(results: Results, protocol: str) -> Tuple[float, str]:
+    """The largest relative std over seeds of any method with two seeds or more: on
+    ``protocol`` where one has them, else on any protocol; (fraction, where it comes from)."""
+    found = []
+    for study, methods in results.items():
+        for method, runs in methods.items():
+            if len(runs) > 1:
+                values = np.array([headline(r, PROTOCOLS[STUDIES[study].protocol])[0]
+                                   for r in runs])
+                found.append((STUDIES[study].protocol == protocol, values.std() / values.mean(),
+                              f'{study}: {method}'))
+    if not found:
+        return float('nan'), 'no method has two seeds to measure it by'
+    same, ratio, where = max(found)
+    return ratio, (f'{100 * ratio:.1f} % of the mean, the largest relative std over seeds '
+                   f'({where}{"" if same else ", another protocol"})')
 
 
-def verdicts(all_results: Dict[str, Dict[str, List[dict]]],
-             mean_shape_nme: float = float('nan')) -> List[str]:
-    """The papers' claims, checked against the measured NME inter-ocular, mean ± std over seeds.
+class Claim(NamedTuple):
+    """A claim of a paper: ``better`` beats ``worse`` in ``study`` (on the protocol's faces, or
+    on ``subsets``)."""
+    study: str
+    text: str
+    paper: str
+    better: str
+    worse: str
+    subsets: Optional[Tuple[str, ...]] = None
 
-    A claim is decided only when the gap between the means exceeds the larger of the two
-    stds over seeds; a smaller gap, or a claim whose better method does not beat the
-    mean-shape baseline (``mean_shape_nme``: neither method has learned the landmarks at that
-    budget), is undecided. With a single seed the sign decides and the line says so.
+
+WING, AWING, STAR = 'Wing (Feng et al., CVPR 2018)', 'AWing (Wang et al., ICCV 2019)', \
+    'STAR (Zhou et al., CVPR 2023)'
+RWING = 'Rectified Wing (Feng et al., IJCV 2020)'
+CLAIMS = [
+    Claim('loss', 'Wing beats L2', WING, 'Wing', 'L2'),
+    Claim('loss', 'Wing beats L1', WING, 'Wing', 'L1'),
+    Claim('loss', 'Wing beats smooth L1', WING, 'Wing', 'smooth L1'),
+    Claim('loss', 'L1 beats L2', WING, 'L1', 'L2'),
+    Claim('loss_noise', 'Wing beats L2 with annotation noise', WING, 'Wing', 'L2'),
+    Claim('loss_noise', 'Wing beats L1 with annotation noise', WING, 'Wing', 'L1'),
+    Claim('loss_noise', 'Wing beats smooth L1 with annotation noise', WING, 'Wing', 'smooth L1'),
+    Claim('loss_noise', 'Rectified Wing beats Wing with annotation noise', RWING, 'RWing',
+          'Wing'),
+    Claim('pdb', 'PDB improves the large poses (yaw 45-90)', WING, 'CNN6, Wing + PDB',
+          'CNN6, Wing', ('yaw_45_90', )),
+    Claim('pdb', 'PDB improves the full set', WING, 'CNN6, Wing + PDB', 'CNN6, Wing'),
+    Claim('architecture', 'CNN7 beats CNN6', WING, CNN7, 'CNN6'),
+    Claim('architecture', 'the two-stage CNN6 -> CNN7 beats CNN6', WING, TWO_STAGE, 'CNN6'),
+    Claim('w300', 'the two-stage CNN6 -> CNN7 beats CNN6 on 68 points', WING, TWO_STAGE,
+          'CNN6'),
+    Claim('heatmap', 'AWing beats MSE', AWING, 'AWing', 'MSE'),
+    Claim('heatmap', 'the weighted loss map helps AWing', AWING, 'AWing + map', 'AWing'),
+    Claim('heatmap', 'STAR helps AWing + map', STAR, 'AWing + map + STAR', 'AWing + map'),
+]
+
+
+class Verdict(NamedTuple):
+    claim: Claim
+    verdict: str  # one of VERDICTS
+    evidence: str
+
+
+def decide(claim: Claim, results: Results, mean_shape: Dict[str, float]) -> Optional[Verdict]:
+    """The verdict of ``claim`` (None when its study has not run both methods).
+
+    Decided when the gap between the two means exceeds the spread over seeds: the larger std
+    of the two methods where both have two seeds or more, else :func:`seed_spread` of the
+    larger mean; undecided otherwise, and when neither method beats the mean shape.
     """
-    checks = []
+    runs = results.get(claim.study, {})
+    if claim.better not in runs or claim.worse not in runs:
+        return None
+    protocol = PROTOCOLS[STUDIES[claim.study].protocol]
+    better, worse = (np.array([headline(r, protocol, claim.subsets)[0] for r in runs[m]])
+                     for m in (claim.better, claim.worse))
+    gap = worse.mean() - better.mean()
+    where = f'{protocol.metric} %' + (f', {" + ".join(claim.subsets)}' if claim.subsets else
+                                      f', {" + ".join(protocol.subsets)}' if protocol.subsets
+                                      else '')
+    if np.isnan(gap):
+        return Verdict(claim, 'undecided', f'not measured: no test face in {where}')
+    if min(len(better), len(worse)) > 1:
+        spread, how = max(better.std(), worse.std()), 'the larger std over seeds'
+    else:
+        ratio, how = seed_spread(results, STUDIES[claim.study].protocol)
+        spread = ratio * max(better.mean(), worse.mean())
+        how = 'one seed; spread: ' + how
+    evidence = (f'{claim.better} {spread_of(better)} vs {claim.worse} {spread_of(worse)} '
+                f'({where}): gap {gap:+.2f}, spread {spread:.2f} ({how})')
+    baseline = mean_shape[claim.study]
+    if claim.subsets is None and min(better.mean(), worse.mean()) >= baseline:
+        return Verdict(claim, 'undecided', evidence + f'; neither beats the mean shape, '
+                       f'{baseline:.2f}')
+    if np.isnan(spread):
+        return Verdict(claim, 'undecided', evidence + '; no spread to judge the gap by')
+    if not abs(gap) > spread:
+        return Verdict(claim, 'undecided', evidence + '; the gap is within the spread')
+    return Verdict(claim, 'reproduced' if gap > 0 else 'contradicted', evidence)
 
-    def claim(study, text, better, worse, subset='full', words=('reproduced', 'NOT reproduced')):
-        r = all_results.get(study, {})
-        if better not in r or worse not in r:
-            return
-        b, w = nme_of(r, better, subset), nme_of(r, worse, subset)
-        if np.isnan(np.concatenate([b, w])).any():
-            checks.append(f'- {text}: not measured (no {subset} faces in the test set)')
-            return
-        gap, spread = w.mean() - b.mean(), max(b.std(), w.std())
-        verdict = words[0] if gap > 0 else words[1]
-        if min(len(b), len(w)) == 1:
-            reason = 'one seed, no spread to judge the gap by'
-        else:
-            # more decimals where two would show the gap and the spread equal
-            digits = next((d for d in range(2, 5) if f'{abs(gap):.{d}f}' != f'{spread:.{d}f}'),
-                          5)
-            reason = (f'gap {abs(gap):.{digits}f} {">" if abs(gap) > spread else "<="} spread '
-                      f'{spread:.{digits}f}')
-            if abs(gap) <= spread:
-                verdict = 'undecided'
-                reason += ': the gap is within the spread over seeds'
-        if subset == 'full' and min(b.mean(), w.mean()) >= mean_shape_nme:
-            verdict = 'undecided'
-            reason = f'neither beats the mean shape in the box, {mean_shape_nme:.2f}'
-        checks.append(f'- {text}: **{verdict}** ({better} {spread_of(b)} vs {worse} '
-                      f'{spread_of(w)}, NME io {subset}; {reason})')
 
-    claim('loss', 'Wing beats L2 (Wing paper)', 'Wing', 'L2')
-    claim('loss', 'Wing beats L1 (Wing paper)', 'Wing', 'L1')
-    claim('loss', 'Wing beats smooth L1 (Wing paper)', 'Wing', 'smooth L1')
-    claim('pdb', 'PDB improves large poses (Wing paper)', 'CNN6, Wing + PDB', 'CNN6, Wing',
-          'yaw_45_90')
-    claim('pdb', 'PDB improves the full set (Wing paper)', 'CNN6, Wing + PDB', 'CNN6, Wing')
-    claim('pdb', 'PDB improves large poses, at the iterations of the plain run',
-          'CNN6, Wing + PDB, same iterations', 'CNN6, Wing', 'yaw_45_90')
-    claim('pdb', 'PDB improves the full set, at the iterations of the plain run',
-          'CNN6, Wing + PDB, same iterations', 'CNN6, Wing')
-    claim('architecture', 'CNN7 beats CNN6 (Wing paper)', CNN7, 'CNN6')
-    claim('architecture', 'the two-stage model beats CNN6 (Wing paper)', TWO_STAGE, 'CNN6')
-    claim('heatmap', 'AWing beats MSE (AWing paper)', 'AWing', 'MSE')
-    claim('heatmap', 'the weighted loss map helps AWing (AWing paper)', 'AWing + map', 'AWing')
-    claim('heatmap', 'STAR helps AWing + map (STAR paper)', 'AWing + map + STAR', 'AWing + map')
-    claim('heatmap_hourglass', 'AWing beats MSE on STAR\'s network (AWing paper)',
-          'STAR hourglass, AWing', 'STAR hourglass, MSE')
-    claim('heatmap_hourglass', 'the weighted loss map helps AWing on STAR\'s network (AWing '
-          'paper)', 'STAR hourglass, AWing + map', 'STAR hourglass, AWing')
-    claim('heatmap_hourglass', 'STAR helps AWing + map on STAR\'s own network (STAR paper)',
-          'STAR hourglass, AWing + map + STAR', 'STAR hourglass, AWing + map')
-    for wing, l1 in (('Wing (w=5, eps=1)', 'L1'), ('Wing (w=20, eps=4)', 'L1'),
-                     ('Wing, lr 3e-4', 'L1, lr 3e-4'), ('Wing, 60 epochs', 'L1, 60 epochs')):
-        claim('wing_vs_l1', f'investigation: {wing} beats {l1}', wing, l1,
-              words=('yes', 'no'))
-    claim('cnn7_vs_cnn6', 'investigation: CNN7 beats CNN6 at 60 epochs', f'{CNN7}, 60 epochs',
-          'CNN6, 60 epochs', words=('yes', 'no'))
-    for better, worse in (('AWing', 'MSE'), ('AWing + map', 'AWing'),
-                          ('AWing + map + STAR', 'AWing + map')):
-        claim('heatmap_8ep', f'investigation: {better} beats {worse} at 8 epochs',
-              f'{better}, 8 epochs', f'{worse}, 8 epochs', words=('yes', 'no'))
-    return checks
+def verdicts(results: Results, mean_shape: Dict[str, float]) -> List[Verdict]:
+    """The verdicts of :data:`CLAIMS` whose studies ran."""
+    return [v for v in (decide(claim, results, mean_shape) for claim in CLAIMS) if v]

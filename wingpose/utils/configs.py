@@ -18,9 +18,18 @@ import argparse
 import os.path as osp
 from typing import Optional, Sequence
 
+from mmengine.config import DictAction
 from mmengine.config import utils as config_utils
 
 PACKAGE = 'wingpose'
+
+
+def cfg_options(options: Sequence[str]) -> dict:
+    """``--cfg-options`` items (``key=value``) as the dict that ``tools/train.py`` merges into
+    a config (MMEngine's ``DictAction``: ``a=1,2`` a list, ``b=[x]`` a list, ``c=None`` None)."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument('--cfg-options', nargs='*', action=DictAction, default={})
+    return parser.parse_args(['--cfg-options', *options]).cfg_options
 
 
 def configs_root() -> str:

@@ -1,0 +1,80 @@
+"""Training speed of the reproduction's runs against their models' own: samples/s of each
+run (its log) over the samples/s of its model's training step alone at the same batch.
+
+    python tools/benchmark/bench_training.py [--results docs/results.json] [--threads 1]
+
+The model's rate: MMEngine's ``model.train_step`` (preprocessing, forward, loss, backward,
+optimizer step) repeated on one batch of the config's training pipeline from the data of
+``--data``, ``--threads`` intra-op threads (the reproduction runs each run on one), median of
+``--repeats`` rounds. The runs' rates come from ``results.json`` (written by
+``tools/reproduce.py``); the ratio says what data loading, validation and the runner's
+per-iteration overheads cost a run.
+"""
+import argparse
+import json
+import statistics
+import time
+from collections import OrderedDict
+from typing import List
+
+import torch
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import init_default_scope
+
+import wingpose  # noqa: F401
+from wingpose.datasets import data_root_options
+from wingpose.registry import DATASETS, MODELS
+from wingpose.utils import cfg_options
+
+
+def model_rate(config: str, options: List[str], data_root: str, repeats: int) -> float:
+    """Samples/s of ``config``'s training step alone (with a run's ``options``), on a batch of
+    its training pipeline."""
+    cfg = Config.fromfile(config)
+    cfg.merge_from_dict(cfg_options([o for o in options + data_root_options(cfg, data_root)
+                                     if not o.startswith('model.stage_checkpoints')]))
+    init_default_scope('wingpose')
+    model = MODELS.build(cfg.model)  # random weights time as trained ones
+    model.train()
+    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    batch_size = cfg.train_dataloader.batch_size
+    batch = pseudo_collate([dataset[i] for i in range(batch_size)])
+    for _ in range(2):  # warm-up
+        model.train_step(batch, optim_wrapper)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model.train_step(batch, optim_wrapper)
+        times.append(time.perf_counter() - start)
+    return batch_size / statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--results', default='docs/results.json')
+    parser.add_argument('--data', default='data/synthface')
+    parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--repeats', type=int, default=20)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    with open(args.results) as f:
+        studies = json.load(f)['studies']
+    runs = OrderedDict()
+    for entry in studies.values():
+        for method in entry['methods'].values():
+            key = (method['config'], tuple(method['options']))
+            runs.setdefault(key, []).append(method['samples_per_s'])
+    print(f'| config | run samples/s | model samples/s ({args.threads} thread'
+          f'{"s" if args.threads > 1 else ""}) | run / model |\n|---|---:|---:|---:|')
+    for (config, options), rates in runs.items():
+        run = statistics.mean(rates)
+        model = model_rate(config, list(options), args.data, args.repeats)
+        print(f'| `{config}`{" (staged)" if options else ""} | {run:.0f} | {model:.0f} | '
+              f'{run / model:.2f} |', flush=True)
+
+
+if __name__ == '__main__':
+    main()
