@@ -72,7 +72,8 @@ def main():
     for (config, options), rates in runs.items():
         run = statistics.mean(rates)
         model = model_rate(config, list(options), args.data, args.repeats)
-        print(f'| `{config}`{" (staged)" if options else ""} | {run:.0f} | {model:.0f} | '
+        staged = any(o.startswith('model.stage_checkpoints') for o in options)
+        print(f'| `{config}`{" (staged)" if staged else ""} | {run:.0f} | {model:.0f} | '
               f'{run / model:.2f} |', flush=True)
 
 
