@@ -156,6 +156,21 @@ STUDIES = OrderedDict(
                  'how far the default length is from convergence', 'aflw19', [
                      Method(f'CNN6, Wing, {count} epochs', cnn6('wing'), epochs(count))
                      for count in (6, 12, 24, 48)], EPOCHS),
+    length68=Study('Investigation: the learning curve of CNN6 with Wing on 68 points (6, 12 and '
+                   '24 epochs): how far the 300W-style figure and its share of faces under 2 % '
+                   'are from convergence', 'w300_68', [
+                       Method(f'CNN6, Wing, {count} epochs', cnn6('wing', '68'), epochs(count))
+                       for count in (6, 12, 24)], EPOCHS),
+    pdb_passes=Study('Investigation: pose-based data balancing at the passes over each face of '
+                     'the run without it (6 epochs of the balanced set, 2.9 times the samples) '
+                     'rather than at its samples', 'aflw19', [
+                         Method('CNN6, Wing', cnn6('wing')),
+                         Method('CNN6, Wing + PDB, 6 epochs', cnn6('wing_pdb'))], EPOCHS),
+    heatmap_seeds=Study('Investigation: MSE vs AWing on the reduced hourglass over two seeds: '
+                        'is the gap beyond the seed spread', 'wflw98', [
+                            Method('MSE', HOURGLASS.format('mse')),
+                            Method('AWing', HOURGLASS.format('awing-nomap'))],
+                        HOURGLASS_EPOCHS, num_seeds=2),
 )
 # what a plain run studies, in the order its runs start (the longest first)
 DEFAULT_STUDIES = ['heatmap', 'architecture', 'w300', 'pdb', 'loss', 'loss_noise']
