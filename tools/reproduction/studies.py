@@ -171,6 +171,11 @@ STUDIES = OrderedDict(
                             Method('MSE', HOURGLASS.format('mse')),
                             Method('AWing', HOURGLASS.format('awing-nomap'))],
                         HOURGLASS_EPOCHS, num_seeds=2),
+    heatmap_length=Study('Investigation: MSE vs AWing on the reduced hourglass trained twice as '
+                         'long (10 epochs): does AWing need the longer schedule', 'wflw98', [
+                             Method('MSE, 10 epochs', HOURGLASS.format('mse'), epochs(10)),
+                             Method('AWing, 10 epochs', HOURGLASS.format('awing-nomap'),
+                                    epochs(10))], HOURGLASS_EPOCHS),
 )
 # what a plain run studies, in the order its runs start (the longest first)
 DEFAULT_STUDIES = ['heatmap', 'architecture', 'w300', 'pdb', 'loss', 'loss_noise']
