@@ -2,7 +2,7 @@
 methods (a config, options, a work-dir tag), its training length, seeds and label noise."""
 import os.path as osp
 from collections import OrderedDict
-from typing import List, NamedTuple, Tuple
+from typing import List, NamedTuple, Optional, Tuple
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SYNTH = 'configs/synthface/'
@@ -93,13 +93,17 @@ LOSSES = (('L2', 'l2'), ('L1', 'l1'), ('smooth L1', 'smoothl1'), ('Wing', 'wing'
 LOSS_METHODS = [Method(name, cnn6(key)) for name, key in LOSSES]
 
 
-def two_stage(layout: str) -> Method:
-    """The paper's two-stage recipe: CNN6 (the study's ``CNN6`` row) trained first, then frozen
-    while CNN7 learns on the crops it aligns."""
+def two_stage(layout: str, num_epochs: Optional[int] = None) -> Method:
+    """The paper's two-stage recipe: CNN6 (the study's ``CNN6`` row, as long) trained first,
+    then frozen while CNN7 learns on the crops it aligns; ``num_epochs``: other than the
+    study's."""
     suffix = '' if layout == '68' else layout
-    return Method(TWO_STAGE, SYNTH + f'cnn6-cnn7_wing_synthface{suffix}.py', (
-        f'model.stage_checkpoints.coarse={{runs}}/cnn6_wing_synthface{suffix}/{{epochs}}ep'
-        '{data}/seed{seed}/epoch_{epochs}.pth', 'model.frozen_stages=[coarse]'), 'staged')
+    return Method(
+        TWO_STAGE + (f', {num_epochs} epochs' if num_epochs else ''),
+        SYNTH + f'cnn6-cnn7_wing_synthface{suffix}.py', (
+            f'model.stage_checkpoints.coarse={{runs}}/cnn6_wing_synthface{suffix}/{{epochs}}ep'
+            '{data}/seed{seed}/epoch_{epochs}.pth', 'model.frozen_stages=[coarse]',
+            *(epochs(num_epochs) if num_epochs else ())), 'staged')
 
 
 # a validation split of the training set (its last NUM_VAL faces, carve_validation), for
@@ -156,6 +160,14 @@ STUDIES = OrderedDict(
                  'how far the default length is from convergence', 'aflw19', [
                      Method(f'CNN6, Wing, {count} epochs', cnn6('wing'), epochs(count))
                      for count in (6, 12, 24, 48)], EPOCHS),
+    architecture_length=Study('Investigation: CNN6 and the two-stage CNN6 -> CNN7 with Wing at '
+                              'twice the default length (12 epochs each), 19 points', 'aflw19',
+                              [Method('CNN6, 12 epochs', cnn6('wing'), epochs(12)),
+                               two_stage('19', 12)], EPOCHS),
+    w300_length=Study('Investigation: CNN6 and the two-stage CNN6 -> CNN7 with Wing at twice '
+                      'the default length (12 epochs each), 68 points', 'w300_68',
+                      [Method('CNN6, 12 epochs', cnn6('wing', '68'), epochs(12)),
+                       two_stage('68', 12)], EPOCHS),
     length68=Study('Investigation: the learning curve of CNN6 with Wing on 68 points (6, 12 and '
                    '24 epochs): how far the 300W-style figure and its share of faces under 2 % '
                    'are from convergence', 'w300_68', [
