@@ -50,7 +50,8 @@ def parse_args():
     parser.add_argument('--studies', nargs='+', choices=list(STUDIES), default=None,
                         help=f'default: {" ".join(DEFAULT_STUDIES)} (or those of --protocols)')
     parser.add_argument('--protocols', nargs='+', choices=list(PROTOCOLS), default=None,
-                        help='only the studies on these protocols')
+                        help='only the studies on these protocols (of the default ones when '
+                        'no --studies are named)')
     parser.add_argument('--label-noise', type=float, choices=NOISE_LEVELS, default=LABEL_NOISE,
                         help='annotation noise of the noisy-label studies, %% of the '
                         'inter-ocular distance')
@@ -75,7 +76,7 @@ def parse_args():
     if args.jobs < 1:
         parser.error(f'--jobs must be >= 1, got {args.jobs}')
     if args.studies is None:
-        args.studies = [s for s in (DEFAULT_STUDIES if args.protocols is None else STUDIES)
+        args.studies = [s for s in DEFAULT_STUDIES
                         if args.protocols is None or STUDIES[s].protocol in args.protocols]
     elif args.protocols is not None:
         args.studies = [s for s in args.studies if STUDIES[s].protocol in args.protocols]

@@ -209,8 +209,8 @@ def test_bad_input_is_refused_with_the_valid_choices(tmp_path):
     ([], None, 'README.md'),
     (['--studies', 'heatmap'], ['heatmap'], None),
     (['--protocols', 'wflw98'], ['heatmap'], None),
-    (['--protocols', 'aflw19'], ['architecture', 'pdb', 'loss', 'loss_noise', 'lr_sweep',
-                                 'length'], None)])
+    (['--protocols', 'aflw19'], ['architecture', 'pdb', 'loss', 'loss_noise'], None),
+    (['--studies', 'length', 'w300', '--protocols', 'aflw19'], ['length'], None)])
 def test_the_readme_block_is_written_only_by_a_run_of_the_default_studies(
         monkeypatch, args, studies, readme):
     """A run of some studies writes their report, never a README block of only those."""
