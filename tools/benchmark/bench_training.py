@@ -9,9 +9,9 @@ optimizer step) repeated on one batch of the config's training pipeline from the
 ``--repeats`` rounds, measured twice: alone on the machine, and beside a second process that
 repeats the same step (the reproduction's layout: two runs at once, one core each, which share
 the caches and the memory bus). The runs' rates come from ``results.json`` (written by
-``tools/reproduce.py``); the ratio to the model beside another says what data loading,
-validation and the runner's per-iteration overheads cost a run, the ratio to the model alone
-adds what running two at once costs each.
+``tools/reproduce.py``: the median time of the training iterations its log reports); the
+ratio to the model beside another says what data loading and the runner's per-iteration
+overheads cost a run, the ratio to the model alone adds what running two at once costs each.
 """
 import argparse
 import json
