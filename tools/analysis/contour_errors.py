@@ -9,7 +9,7 @@ layout's STAR edges at the ground truth, :func:`contour_tangents`) and across it
 place on its curve is ambiguous in the image (the jaw, the brows: a point between two others on
 a smooth line), a model that has found the curve errs along it; an error shared evenly between
 the two directions is a model that has not yet found the curve. Errors in % of the inter-ocular
-distance (the layout's outer eye corners).
+distance (the layout's outer eye corners, as the metric normalises).
 """
 import argparse
 import pickle
@@ -18,6 +18,7 @@ from typing import Dict, List, Sequence
 import numpy as np
 
 from wingpose.datasets.synthetic.label_noise import contour_tangents
+from wingpose.evaluation.functional import normalising_distance, resolve_normalisation
 from wingpose.structures.face_layouts import face_layout
 
 
@@ -32,8 +33,8 @@ def contour_errors(samples: List[dict], subsets: Sequence[str] = ()) -> Dict[str
         layout = face_layout(sample['dataset_name'])
         truth = np.asarray(sample['gt_instances']['keypoints'], np.float64)[0]
         error = np.asarray(sample['pred_instances']['keypoints'], np.float64)[0] - truth
-        first, second = layout.outer_eye_corners
-        percent = 100 / np.linalg.norm(truth[list(first)].mean(0) - truth[list(second)].mean(0))
+        inter_ocular = resolve_normalisation('inter_ocular', layout.name)
+        percent = 100 / normalising_distance(inter_ocular, truth[None])[0]
         along = contour_tangents(truth, layout.name)
         across = np.stack([-along[:, 1], along[:, 0]], axis=1)
         rows['nme'].append(np.linalg.norm(error, axis=1) * percent)

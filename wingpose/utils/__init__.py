@@ -3,5 +3,5 @@ from .configs import cfg_options, config_path, configs_root, register_config_pac
 from .video import FrameSource, VideoError, VideoSink, is_video
 
 __all__ = ['FrameSource', 'VideoError', 'VideoSink', 'WriteError', 'atomic_write', 'cfg_options',
-           'config_path',
-           'configs_root', 'format_bytes', 'free_space', 'is_video', 'register_config_package']
+           'config_path', 'configs_root', 'format_bytes', 'free_space', 'is_video',
+           'register_config_package']
